@@ -1,0 +1,61 @@
+"""Errors the library raises for bad input, bad packs and missing tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with its place: a JSON path, or ``Sheet, row N, column``."""
+
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}" if self.place else self.message
+
+
+class FamilyPlanError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(FamilyPlanError):
+    """The plan input is not valid; :attr:`problems` lists every problem with its place.
+
+    Messages never contain a personal ID number.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
+
+
+class UnknownChoiceError(FamilyPlanError):
+    """An unknown locale, pack or document kind; the message lists what is available."""
+
+    def __init__(self, what: str, given: str, available: Iterable[str], tried: str = "") -> None:
+        choices = ", ".join(sorted(available)) or "(none)"
+        message = f"unknown {what} {given!r}; available: {choices}"
+        if tried:
+            message += f" (looked in: {tried})"
+        super().__init__(message)
+
+
+class PackError(FamilyPlanError):
+    """A template pack is broken (bad manifest, missing document, extends loop)."""
+
+
+class TemplateRenderError(FamilyPlanError):
+    """A template failed to render (syntax error, forbidden access, unknown variable)."""
+
+
+class ToolMissingError(FamilyPlanError):
+    """An external program (LibreOffice) is not installed; the message says how to get it."""
+
+
+class ConversionError(FamilyPlanError):
+    """LibreOffice failed or timed out converting a document; the message names the file."""

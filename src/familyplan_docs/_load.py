@@ -1,0 +1,82 @@
+"""Reading a plan from JSON (and dispatching .xlsx to the workbook reader)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._errors import InputError, Problem
+from ._model import FamilyPlan
+
+MAX_JSON_BYTES = 20 * 1024 * 1024
+"""The largest JSON plan accepted, in bytes."""
+
+
+def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    """Return a JSONPath-like place such as ``$.family.members[2].birth_date``."""
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    """Turn a pydantic error into problems with JSON paths; input values are never shown."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = tuple(err["loc"])
+        if err["type"] == "plan_references":
+            ctx: dict[str, Any] = err.get("ctx") or {}
+            for sub_loc, message in ctx.get("problems", []):
+                problems.append(Problem(json_path(loc + tuple(sub_loc)), message))
+            continue
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "this field is not part of the plan (check its spelling)"
+        problems.append(Problem(json_path(loc), message))
+    return problems
+
+
+def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
+    """Validate a JSON document as a :class:`FamilyPlan`.
+
+    Raises :class:`InputError` listing every problem with its JSON path.
+    """
+    if len(text) > MAX_JSON_BYTES:
+        raise InputError(
+            source, [Problem("$", f"the file is larger than {MAX_JSON_BYTES // 2**20} MiB")]
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            source, [Problem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(source, [Problem("$", "the file is not UTF-8 text")]) from None
+    try:
+        return FamilyPlan.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(source, problems_from_validation(exc)) from None
+
+
+def load_plan(path: str | Path) -> FamilyPlan:
+    """Read a plan from a ``.json`` file or a filled ``.xlsx`` workbook.
+
+    Raises :class:`InputError` with every problem and its place.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), [Problem("", "no such file")])
+    if path.suffix.lower() == ".xlsx":
+        from ._workbook_read import read_workbook
+
+        return read_workbook(path)
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise InputError(
+            str(path), [Problem("$", f"the file is larger than {MAX_JSON_BYTES // 2**20} MiB")]
+        )
+    return plan_from_json(path.read_bytes(), source=str(path))

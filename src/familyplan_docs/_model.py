@@ -1,0 +1,510 @@
+"""The typed data model of one family's holistic plan (pydantic v2).
+
+Every closed set is an enum whose values are stable English ids; the packs' catalogs
+translate them (msgid ``<enum>.<value>``, see :func:`familyplan_docs._labels.label_ids`).
+Free text fields refuse characters that a Word document cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ._ids import Country, PersonalId, check_id
+
+MAX_TEXT = 20_000
+"""The longest free text a single field may hold, in characters."""
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: str) -> str:
+    match = _XML_ILLEGAL.search(value)
+    if match:
+        raise PydanticCustomError(
+            "control_character",
+            "holds the control character U+{code} at position {pos}, which a document cannot "
+            "hold; remove it",
+            {"code": f"{ord(match.group()):04X}", "pos": match.start() + 1},
+        )
+    return value
+
+
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_xml_safe)]
+"""Free text: any Unicode a document can hold, newlines and tabs included."""
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_xml_safe)]
+Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+"""A short id used to refer to a family member, coordinator or network member."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
+
+
+# --- closed sets ---------------------------------------------------------------------------
+
+
+class MemberRole(StrEnum):
+    """A family member's place in the family."""
+
+    PARENT = "parent"
+    OTHER_ADULT = "other_adult"
+    CHILD = "child"
+
+
+class DirectionHolder(StrEnum):
+    """Who holds direction of the plan, after the self-reliance assessment."""
+
+    FAMILY = "family"
+    PROFESSIONAL = "professional"
+
+
+class NetworkGroup(StrEnum):
+    """The three groups of the family's network in the plan."""
+
+    MUNICIPAL = "municipal"
+    EXTERNAL = "external"
+    PERSONAL = "personal"
+
+
+class MapSector(StrEnum):
+    """The four sectors of the network map."""
+
+    FAMILY = "family"
+    FRIENDS = "friends"
+    SCHOOL_WORK = "school_work"
+    PROFESSIONALS = "professionals"
+
+
+class Closeness(StrEnum):
+    """How close a network member stands to the family on the network map (ring)."""
+
+    CLOSE = "close"
+    MIDDLE = "middle"
+    DISTANT = "distant"
+
+
+class GoalStatus(StrEnum):
+    """Where a goal of the family stands."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    REACHED = "reached"
+    CHANGED = "changed"
+    DROPPED = "dropped"
+
+
+class AgreementStatus(StrEnum):
+    """Where an agreement stands."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+class MeetingKind(StrEnum):
+    """The kinds of meeting in the process, from first call to follow-up."""
+
+    PHONE = "phone"
+    SCREENING = "screening"
+    INTRODUCTION = "introduction"
+    PREPARATION = "preparation"
+    PRE_MEETING = "pre_meeting"
+    NETWORK = "network"
+    FAMILY_GROUP_CONFERENCE = "family_group_conference"
+    AFTER_MEETING = "after_meeting"
+    FOLLOW_UP = "follow_up"
+
+
+class ConsentKind(StrEnum):
+    """The two consent declarations of the toolbox."""
+
+    DATA_COLLECTION = "data_collection"
+    INFORMATION_SHARING = "information_sharing"
+
+
+class DataSource(StrEnum):
+    """Where absence and grades may be collected from (data-collection consent)."""
+
+    SCHOOL = "school"
+    INSTITUTION = "institution"
+
+
+class Phase(StrEnum):
+    """The phases of the process plan."""
+
+    REFERRAL = "referral"
+    TRUST_BUILDING = "trust_building"
+    ASSESSMENT = "assessment"
+    PLAN_1 = "plan_1"
+    PLAN_2 = "plan_2"
+    FOLLOW_UP = "follow_up"
+    EXIT = "exit"
+
+
+class ChecklistStep(StrEnum):
+    """The steps of the meeting script, in order."""
+
+    LETTER_AND_FLYER = "letter_and_flyer"
+    BOOK_MEETING_1 = "book_meeting_1"
+    ROOM_MEETING_1 = "room_meeting_1"
+    MEETING_1 = "meeting_1"
+    ROOM_MEETING_2_AND_NETWORK = "room_meeting_2_and_network"
+    INVITATION_SENT = "invitation_sent"
+    MEETING_2 = "meeting_2"
+    AGENDA_SENT = "agenda_sent"
+    PRE_MEETING = "pre_meeting"
+    NETWORK_MEETING = "network_meeting"
+    AFTER_MEETING = "after_meeting"
+    EVALUATION = "evaluation"
+    PLAN_SENT = "plan_sent"
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+class Member(_Model):
+    """A member of the family."""
+
+    id: Ref
+    first_name: Name
+    last_name: Name | None = None
+    role: MemberRole
+    relation: Name | None = Field(None, description="In the family's words, e.g. mother, son.")
+    birth_date: date | None = None
+    national_id: PersonalId | None = None
+    language: Name | None = Field(None, description="Language the member speaks best.")
+    needs_interpreter: bool = False
+    phone: Name | None = None
+    email: Name | None = None
+    current_situation: Text | None = Field(None, description="Status of this person now.")
+
+    def age_on(self, day: date) -> int | None:
+        """Return the member's age in whole years on *day*, or None without a birth date."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Coordinator(_Model):
+    """A family coordinator, with profession and contact details."""
+
+    id: Ref
+    name: Name
+    profession: Name | None = None
+    organization: Name | None = None
+    department: Name | None = None
+    phone: Name | None = None
+    email: Name | None = None
+    lead: bool = Field(False, description="The coordinator who holds the plan.")
+
+
+class Supporter(_Model):
+    """A person the family chooses to support it at meetings."""
+
+    name: Name
+    relation: Name | None = None
+    phone: Name | None = None
+    email: Name | None = None
+
+
+class NetworkMember(_Model):
+    """A person in the family's network, with their place on the network map."""
+
+    id: Ref
+    name: Name
+    group: NetworkGroup
+    relation: Name | None = Field(None, description="Relation to the family, or role.")
+    organization: Name | None = None
+    department: Name | None = Field(None, description="Department or function.")
+    phone: Name | None = None
+    email: Name | None = None
+    contribution: Text | None = Field(None, description="What this person can offer.")
+    sector: MapSector
+    closeness: Closeness = Closeness.MIDDLE
+
+
+# --- the plan's content ------------------------------------------------------------------
+
+
+class Goal(_Model):
+    """One of the family's own goals, in the family's words."""
+
+    goal: Text = Field(min_length=1)
+    by_when: date | None = None
+    who: Text | None = None
+    status: GoalStatus = GoalStatus.NOT_STARTED
+
+
+class Agreement(_Model):
+    """An agreement from a meeting: what, who is responsible, by when."""
+
+    content: Text = Field(min_length=1)
+    responsible: Text
+    deadline: date | None = None
+    status: AgreementStatus = AgreementStatus.OPEN
+    checked_by: Name | None = Field(None, description="Who checks that it happened.")
+    meeting: int | None = Field(None, ge=1, description="Number of the meeting (1-based).")
+
+
+class Intervention(_Model):
+    """An intervention for one family member (overview table of the plan)."""
+
+    member: Ref
+    plan: Text = Field(min_length=1, description="The plan or measure, e.g. action plan.")
+    provider: Name | None = None
+    hours_per_week: Decimal | None = Field(None, ge=0, le=168)
+    follow_up: date | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class ActionItem(_Model):
+    """One row of a person's action plan."""
+
+    intervention: Text = Field(min_length=1)
+    purpose: Text | None = None
+    goal: Text | None = None
+    responsible: Text | None = Field(None, description="Responsible, or supported by.")
+    who_does_what: Text | None = None
+
+
+class ActionPlan(_Model):
+    """The action plan of one family member."""
+
+    member: Ref
+    items: list[ActionItem] = Field(default_factory=list)
+
+
+class ExternalParty(_Model):
+    """An organization outside the municipality named in a sharing consent."""
+
+    name: Name
+    contact: Name | None = None
+
+
+class YoungPersonSignature(_Model):
+    """The signature of a young person (15 or older) on a consent."""
+
+    member: Ref
+    signed_on: date | None = None
+
+
+class Consent(_Model):
+    """A consent declaration: data collection for statistics, or information sharing."""
+
+    kind: ConsentKind
+    giver: Ref = Field(description="The member who gives consent.")
+    children: list[Ref] = Field(default_factory=list)
+    sources: list[DataSource] = Field(default_factory=list)
+    departments: list[Name] = Field(default_factory=list, description="Ticked internal ones.")
+    external_parties: list[ExternalParty] = Field(default_factory=list)
+    information_types: Text | None = None
+    purpose: Text | None = None
+    valid_until: date | None = None
+    signed_on: date | None = None
+    withdrawn_on: date | None = None
+    young_people: list[YoungPersonSignature] = Field(default_factory=list)
+
+
+class Participant(_Model):
+    """Someone taking part in a meeting."""
+
+    name: Name
+    function: Name | None = None
+    organization: Name | None = None
+    department: Name | None = None
+    phone: Name | None = None
+    email: Name | None = None
+    member: Ref | None = Field(None, description="Set when the participant is in the family.")
+    role: Text | None = Field(None, description="Their role at this meeting.")
+
+
+class AgendaItem(_Model):
+    """An item of a meeting's agenda with its time frame and minutes."""
+
+    title: Text = Field(min_length=1)
+    minutes: int | None = Field(None, ge=0, le=600, description="Time frame in minutes.")
+    lead: Name | None = None
+    notes: Text | None = Field(None, description="What was said and decided.")
+
+
+class RoundEntry(_Model):
+    """One participant's turn in the round: what works, what is a challenge."""
+
+    name: Name
+    department: Name | None = None
+    what_works: Text | None = None
+    challenges: Text | None = None
+
+
+class Meeting(_Model):
+    """A meeting: when, where, who, its agenda and its minutes."""
+
+    kind: MeetingKind
+    date: date
+    start_time: time | None = None
+    end_time: time | None = None
+    place: Name | None = None
+    address: Text | None = None
+    directions: Text | None = None
+    leader: Name | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    absentees: list[Name] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    preparation_questions: list[Text] = Field(default_factory=list)
+    family_story: Text | None = None
+    best_hope: Text | None = None
+    rounds: list[RoundEntry] = Field(default_factory=list)
+    team_dialogue: Text | None = None
+    next_meeting: date | None = None
+    notes: Text | None = None
+
+
+class PlanVersion(_Model):
+    """One version of the plan (1.0, 2.0, 2.1 …)."""
+
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
+    period_start: date | None = None
+    period_end: date | None = None
+    updated_on: date | None = None
+    review_date: date | None = None
+    if_it_goes_differently: Text | None = None
+
+
+class ChecklistEntry(_Model):
+    """A step of the meeting script, with date and who did it."""
+
+    step: ChecklistStep
+    done_on: date | None = None
+    done_by: Name | None = None
+
+
+class Organization(_Model):
+    """The municipality or organization that offers the holistic family effort."""
+
+    name: Name
+    programme: Name | None = Field(None, description="Name of the offer to families.")
+    address: Text | None = None
+    phone: Name | None = None
+    email: Name | None = None
+    website: Name | None = None
+    opening_hours: list[Text] = Field(default_factory=list)
+    timezone: Name = "Europe/Copenhagen"
+
+
+class Family(_Model):
+    """The family, its members and who holds direction."""
+
+    name: Name
+    address: Text | None = None
+    members: list[Member] = Field(min_length=1)
+    direction: DirectionHolder = DirectionHolder.FAMILY
+    self_reliance: Text | None = Field(None, description="Why direction lies where it lies.")
+    preferred_language: Name | None = Field(
+        None, description="Pack for family-facing documents, e.g. 'en'."
+    )
+    statement: Text | None = Field(None, description="The family's own statement.")
+
+
+class FamilyPlan(_Model):
+    """One family's holistic plan: the single input of every document."""
+
+    schema_version: Literal["1"] = "1"
+    country: Country
+    organization: Organization
+    family: Family
+    coordinators: list[Coordinator] = Field(min_length=1)
+    supporter: Supporter | None = None
+    phase: Phase = Phase.REFERRAL
+    versions: list[PlanVersion] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    network: list[NetworkMember] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    action_plans: list[ActionPlan] = Field(default_factory=list)
+    consents: list[Consent] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    checklist: list[ChecklistEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_references_and_ids(self) -> FamilyPlan:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        member_ids = [m.id for m in self.family.members]
+        for i, m in enumerate(self.family.members):
+            if member_ids.index(m.id) != i:
+                problems.append((("family", "members", i, "id"), f"id {m.id!r} is used twice"))
+            if m.national_id is not None:
+                message = check_id(m.national_id, self.country)
+                if message:
+                    problems.append((("family", "members", i, "national_id"), message))
+        known = set(member_ids)
+
+        def need(ref: str, loc: tuple[str | int, ...]) -> None:
+            if ref not in known:
+                problems.append((loc, f"no family member has the id {ref!r}"))
+
+        for i, iv in enumerate(self.interventions):
+            need(iv.member, ("interventions", i, "member"))
+        for i, ap in enumerate(self.action_plans):
+            need(ap.member, ("action_plans", i, "member"))
+        for i, c in enumerate(self.consents):
+            need(c.giver, ("consents", i, "giver"))
+            for j, child in enumerate(c.children):
+                need(child, ("consents", i, "children", j))
+            for j, sig in enumerate(c.young_people):
+                need(sig.member, ("consents", i, "young_people", j, "member"))
+        for i, meeting in enumerate(self.meetings):
+            for j, p in enumerate(meeting.participants):
+                if p.member is not None:
+                    need(p.member, ("meetings", i, "participants", j, "member"))
+        for i, a in enumerate(self.agreements):
+            if a.meeting is not None and a.meeting > len(self.meetings):
+                problems.append(
+                    (("agreements", i, "meeting"), f"there is no meeting number {a.meeting}")
+                )
+        ids = [n.id for n in self.network]
+        for i, n in enumerate(self.network):
+            if ids.index(n.id) != i:
+                problems.append((("network", i, "id"), f"id {n.id!r} is used twice"))
+        if problems:
+            raise PydanticCustomError(
+                "plan_references",
+                "{summary}",
+                {
+                    "summary": "; ".join(f"{_dotted(loc)}: {msg}" for loc, msg in problems),
+                    "problems": [[list(loc), msg] for loc, msg in problems],
+                },
+            )
+        return self
+
+    def member(self, ref: str) -> Member:
+        """Return the family member with id *ref* (KeyError if there is none)."""
+        for m in self.family.members:
+            if m.id == ref:
+                return m
+        raise KeyError(ref)
+
+    def lead_coordinator(self) -> Coordinator:
+        """Return the coordinator marked ``lead``, or the first one."""
+        return next((c for c in self.coordinators if c.lead), self.coordinators[0])
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in loc)

@@ -1,0 +1,145 @@
+"""Rendering: plan + pack → .docx files, written atomically (all or nothing).
+
+Templates render with docxtpl inside the pack's sandboxed, autoescaping environment
+(:func:`familyplan_docs._environment.make_environment`). A template that tries to reach
+Python internals, has a syntax error or fails otherwise raises
+:class:`TemplateRenderError` naming the pack and document, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
+
+from ._context import build_blank_context, build_context
+from ._environment import make_environment
+from ._errors import TemplateRenderError, UnknownChoiceError
+from ._kinds import KINDS
+from ._model import Closeness, FamilyPlan, MapSector
+from ._packs import Pack
+
+MAP_IMAGE = "network_map_image"
+"""Context name of the drawn network map; computed only for templates that use it."""
+
+_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def select_kinds(kinds: Iterable[str] | None, pack: Pack | None = None) -> list[str]:
+    """Validate requested kinds (all kinds when None); unknown ones raise with the list."""
+    if kinds is None:
+        return list(KINDS)
+    chosen = [k.strip() for k in kinds if k.strip()]
+    for kind in chosen:
+        if kind not in KINDS:
+            raise UnknownChoiceError("document kind", kind, KINDS)
+    return list(dict.fromkeys(chosen))
+
+
+def _network_map(tpl: DocxTemplate, plan: FamilyPlan | None, pack: Pack) -> tuple[Any, str]:
+    from ._netmap import MapEntry, draw_network_map
+
+    entries = (
+        [MapEntry(n.name, n.sector, n.closeness, n.relation or "") for n in plan.network]
+        if plan
+        else []
+    )
+    png = draw_network_map(
+        entries,
+        centre_label=plan.family.name if plan else pack.gettext("network_map.centre_blank"),
+        sector_labels={s: pack.gettext(f"sector.{s.value}") for s in MapSector},
+        ring_labels={c: pack.gettext(f"closeness.{c.value}") for c in Closeness},
+    )
+    if plan:
+        alt = pack.gettext("network_map.alt").format(family=plan.family.name, count=len(entries))
+    else:
+        alt = pack.gettext("network_map.alt_blank")
+    return InlineImage(tpl, io.BytesIO(png), width=Mm(160)), alt
+
+
+def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
+    for doc_pr in tpl.docx.element.body.iter(f"{{{_WP_NS}}}docPr"):
+        if not doc_pr.get("descr"):
+            doc_pr.set("descr", alt)
+
+
+def render_to(
+    plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.BytesIO
+) -> None:
+    """Render one document kind (blank when *plan* is None) into *target*."""
+    source = pack.document(kind)
+    tpl = DocxTemplate(str(source))
+    tpl.init_docx()
+    context = build_context(plan, pack) if plan else build_blank_context(pack)
+    alt = ""
+    if MAP_IMAGE in tpl.get_xml():
+        context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
+    try:
+        tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateRenderError(
+            f"{source}: the template tries something the sandbox forbids: {exc}"
+        ) from None
+    except TemplateError as exc:
+        line = getattr(exc, "docx_context", None)
+        where = f" near: {' '.join(t for t in line if t.strip())[:200]}" if line else ""
+        raise TemplateRenderError(f"{source}: {type(exc).__name__}: {exc}{where}") from None
+    if alt:
+        _set_alt_text(tpl, alt)
+    tpl.save(target)
+
+
+def render_documents(
+    plan: FamilyPlan | None,
+    pack: Pack,
+    out_dir: str | Path,
+    kinds: Sequence[str] | None = None,
+    *,
+    pdf: bool = False,
+) -> list[Path]:
+    """Render *kinds* (all when None) of *plan* (blank forms when None) into *out_dir*.
+
+    Writes ``<kind>.docx`` (and ``<kind>.pdf`` with *pdf*) and returns the paths. Every
+    file is rendered into a temporary folder first and moved into place only when all
+    succeeded, so a failure leaves *out_dir* as it was. With *pdf* and no LibreOffice,
+    the .docx files are still written and :class:`ToolMissingError` is raised after.
+    """
+    chosen = select_kinds(kinds)
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".familyplan-", dir=out.parent))
+    try:
+        written = []
+        for kind in chosen:
+            path = staging / f"{kind}.docx"
+            render_to(plan, pack, kind, path)
+            written.append(path)
+        pdf_error: Exception | None = None
+        if pdf:
+            from ._errors import ToolMissingError
+            from ._pdf import convert_to_pdf
+
+            try:
+                written += convert_to_pdf(written, staging)
+            except ToolMissingError as exc:
+                pdf_error = exc
+        out.mkdir(parents=True, exist_ok=True)
+        final = []
+        for path in written:
+            destination = out / path.name
+            os.replace(path, destination)
+            final.append(destination)
+        if pdf_error is not None:
+            raise pdf_error
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
