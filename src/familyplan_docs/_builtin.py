@@ -13,6 +13,14 @@ def templates_root() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def samples_root() -> Path:
+    """Return the folder of the bundled sample plans (inside the wheel, or the checkout)."""
+    inside = Path(__file__).parent / "samples"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / "samples"
+
+
 def nl() -> Path:
     """The built-in Dutch pack."""
     return templates_root() / "nl"

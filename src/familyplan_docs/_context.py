@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._environment import Blank
 from ._ids import PersonalId
 from ._model import (
@@ -62,14 +64,14 @@ def _record(value: Any, country: Any) -> Any:
 
 
 def _dump(model: Any, country: Any) -> Any:
-    # mode="python" keeps dates, enums and Decimals; round_trip keeps PersonalId objects
+    # attribute by attribute: dates, enums, Decimals and PersonalId objects keep their types
     data = {name: getattr(model, name) for name in type(model).model_fields}
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if hasattr(value, "model_fields"):
+        if isinstance(value, BaseModel):
             out[key] = _dump(value, country)
         elif isinstance(value, list):
-            out[key] = [_dump(v, country) if hasattr(v, "model_fields") else v for v in value]
+            out[key] = [_dump(v, country) if isinstance(v, BaseModel) else v for v in value]
         else:
             out[key] = value
     return out

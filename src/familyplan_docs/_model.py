@@ -46,7 +46,7 @@ Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_xml_safe)]
 """Free text: any Unicode a document can hold, newlines and tabs included."""
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_xml_safe)]
-Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
 """A short id used to refer to a family member, coordinator or network member."""
 
 

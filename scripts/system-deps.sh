@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the system packages familyplan-docs needs for PDFs and its tests:
+# LibreOffice Writer and Calc (PDF conversion, workbook round trip), poppler-utils
+# (pdftotext, pdftoppm) and metric-compatible fonts. Debian/Ubuntu only; elsewhere it
+# says what to install. Does nothing when everything is already there.
+set -euo pipefail
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer libreoffice-calc)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing+=(fonts-liberation)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+command -v make >/dev/null 2>&1 || missing+=(make)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install: LibreOffice (Writer, Calc), poppler-utils, Liberation fonts" >&2
+  exit 1
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

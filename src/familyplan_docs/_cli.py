@@ -1,0 +1,216 @@
+"""The ``familyplan-docs`` command line: parses arguments and calls the library.
+
+Exit status: 0 on success, 2 for bad input or an unknown choice (every problem is
+printed with its place), 1 for any other failure (a broken pack, a missing tool).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from . import _api as api
+from ._check import check_templates
+from ._errors import FamilyPlanError, InputError, UnknownChoiceError
+from ._kinds import KINDS
+
+
+def _kinds(value: str | None) -> list[str] | None:
+    return None if value is None else [k for k in value.split(",") if k.strip()]
+
+
+def _add_common(p: argparse.ArgumentParser, *, locale_required: bool = False) -> None:
+    p.add_argument(
+        "--locale",
+        required=locale_required,
+        help="pack name or locale (da, nl, sv, da_DK …); default: the plan's country",
+    )
+    p.add_argument(
+        "--templates",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a pack folder or a folder of packs, searched before the built-in ones",
+    )
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument(
+        "--documents",
+        metavar="K1,K2",
+        help=f"document kinds, comma-separated (default: all): {', '.join(KINDS)}",
+    )
+    p.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="familyplan-docs",
+        description="One family, one plan, one coordinator: the family-plan toolbox as Word.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("render", help="render a plan (JSON or filled workbook) to documents")
+    p.add_argument("input", type=Path, help="plan.json or plan.xlsx")
+    _add_common(p)
+    _add_output(p)
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("blank", help="render blank forms for hand-writing")
+    _add_common(p, locale_required=True)
+    _add_output(p)
+    p.set_defaults(func=cmd_blank)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a plan")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("locales", help="list the available packs")
+    p.add_argument("--templates", action="append", default=[], metavar="DIR")
+    p.set_defaults(func=cmd_locales)
+
+    p = sub.add_parser("check-templates", help="report every problem of a pack at once")
+    p.add_argument("pack", help="pack folder or name")
+    p.add_argument("--templates", action="append", default=[], metavar="DIR")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("demo", help="render every bundled sample, filled and blank")
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--pdf", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("workbook", help="write the Excel input workbook of a pack")
+    _add_common(p, locale_required=True)
+    p.add_argument("--out", required=True, type=Path, help="FILE.xlsx")
+    p.add_argument("--from", dest="source", type=Path, help="pre-fill from this plan")
+    p.set_defaults(func=cmd_workbook)
+
+    p = sub.add_parser("export", help="read a filled workbook and write the plan as JSON")
+    p.add_argument("input", type=Path)
+    p.add_argument("--out", required=True, type=Path, help="PLAN.json")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("invite", help="write a calendar invitation (.ics) without personal data")
+    p.add_argument("input", type=Path)
+    p.add_argument("--meeting", required=True, type=int, help="meeting number (1-based)")
+    p.add_argument("--out", required=True, type=Path, help="meeting.ics")
+    _add_common(p)
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("distribute", help="render the plan for each consented recipient")
+    p.add_argument("input", type=Path)
+    _add_common(p)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--on", type=date.fromisoformat, help="date to check consent on (ISO)")
+    p.add_argument("--pdf", action="store_true")
+    p.set_defaults(func=cmd_distribute)
+    return parser
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    plan = api.load_plan(args.input)
+    paths = api.render(
+        plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
+        templates=args.templates, pdf=args.pdf,
+    )  # fmt: skip
+    print(f"wrote {len(paths)} file(s) to {args.out}")
+    return 0
+
+
+def cmd_blank(args: argparse.Namespace) -> int:
+    paths = api.render_blank(
+        args.out, locale=args.locale, kinds=_kinds(args.documents),
+        templates=args.templates, pdf=args.pdf,
+    )  # fmt: skip
+    print(f"wrote {len(paths)} blank form(s) to {args.out}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(api.json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_locales(args: argparse.Namespace) -> int:
+    for info in api.list_packs(args.templates):
+        print(f"{info.name:<12} {info.locale:<8} {info.title}  ({info.path})")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    report = check_templates(args.pack, templates=args.templates)
+    for problem in report.problems:
+        print(problem)
+    if report.ok:
+        print(f"pack {report.pack!r}: no problems")
+        return 0
+    print(f"pack {report.pack!r}: {len(report.problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    result = api.demo(args.out, pdf=args.pdf)
+    for folder, count in result.items():
+        print(f"{count:3d} file(s) in {folder}")
+    print(f"demo: {sum(result.values())} file(s) under {args.out}")
+    return 0
+
+
+def cmd_workbook(args: argparse.Namespace) -> int:
+    plan = api.load_plan(args.source) if args.source else None
+    path = api.write_workbook(args.out, locale=args.locale, plan=plan, templates=args.templates)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    plan = api.load_plan(args.input)
+    path = api.export_json(plan, args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    plan = api.load_plan(args.input)
+    path = api.write_invitation(
+        plan, args.meeting, args.out, locale=args.locale, templates=args.templates
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_distribute(args: argparse.Namespace) -> int:
+    plan = api.load_plan(args.input)
+    manifest = api.distribute(
+        plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
+    )
+    for line in manifest.lines():
+        print(line)
+    return 0
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return func(args)
+    except InputError as exc:
+        print(f"error: {exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except UnknownChoiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FamilyPlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return _run(args.func, args)

@@ -1,0 +1,109 @@
+"""Checks made before an untrusted workbook is opened: is it an .xlsx, and is it small enough.
+
+openpyxl parses the workbook's XML with defusedxml (a dependency), which refuses entity
+expansion and external entities. The limits below bound what one read may cost.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeElementTree
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest workbook file accepted, in bytes (20 MiB)."""
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+"""The most the workbook's parts may hold once unzipped, in bytes (200 MiB); stops zip bombs."""
+
+MAX_ZIP_ENTRIES = 2_000
+"""The most parts (files inside the zip package) a workbook may have."""
+
+MAX_ROWS = 10_000
+"""The most data rows read from one sheet."""
+
+MAX_COLUMNS = 64
+"""The most columns read from one sheet; cells further right are not looked at."""
+
+MAX_CELLS = 1_000_000
+"""The most non-empty cells read from the whole workbook."""
+
+_CONTENT_TYPES = "[Content_Types].xml"
+_MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_OTHER_MAINS = {
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": (
+        "it is a macro-enabled workbook (.xlsm); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (
+        "it is an Excel template (.xltx); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": (
+        "it is a macro-enabled Excel template (.xltm); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": (
+        "it is a binary workbook (.xlsb); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
+        "it is a Word document, not a workbook"
+    ),
+}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+def check_xlsx(data: bytes) -> str | None:
+    """Return why *data* is not an acceptable .xlsx workbook, or None when it is."""
+    if len(data) > MAX_FILE_BYTES:
+        return f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+    if data.startswith(_OLE2):
+        return (
+            "not an .xlsx workbook: it is an old Excel 97-2003 file (.xls) or a "
+            "password-protected workbook; save it as an Excel workbook (.xlsx) without a password"
+        )
+    if not data.startswith(_ZIP):
+        return "not an .xlsx workbook: the file is not a zip package (is it CSV or text?)"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "not an .xlsx workbook: the zip package is damaged"
+    with archive:
+        return _check_archive(archive)
+
+
+def _check_archive(archive: zipfile.ZipFile) -> str | None:
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return f"the workbook has more than {MAX_ZIP_ENTRIES} parts"
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        return (
+            f"the workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MiB, "
+            "more than a family plan can hold"
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        return "the workbook is encrypted; save it without a password"
+    names = {info.filename for info in infos}
+    if "mimetype" in names and _CONTENT_TYPES not in names:
+        return (
+            "not an .xlsx workbook: it looks like an OpenDocument file (.ods); "
+            "save it as an Excel workbook (.xlsx)"
+        )
+    if _CONTENT_TYPES not in names:
+        return "not an .xlsx workbook: the package has no [Content_Types].xml"
+    info = archive.getinfo(_CONTENT_TYPES)
+    if info.file_size > _MAX_CONTENT_TYPES_BYTES:
+        return "not an .xlsx workbook: its [Content_Types].xml is too large"
+    try:
+        root: Element = SafeElementTree.fromstring(archive.read(info))
+    except Exception:  # defusedxml refusals, parse errors, bad zip data
+        return "not an .xlsx workbook: its [Content_Types].xml cannot be read"
+    types = {el.get("ContentType", "") for el in root.iter() if el.tag.endswith("Override")}
+    if _XLSX_MAIN in types:
+        return None
+    for content_type, reason in _OTHER_MAINS.items():
+        if content_type in types:
+            return f"not an .xlsx workbook: {reason}"
+    return "not an .xlsx workbook: the package holds no spreadsheet"
