@@ -84,12 +84,12 @@ def _check_document(pack: Pack, kind: str, path: Path, known: set[str]) -> list[
 def _check_catalog(pack: Pack) -> list[str]:
     required = required_msgids()
     problems = [
-        f"{CATALOG}: {msgid!r} is not translated"
-        for msgid in required
-        if msgid not in pack.catalog
+        f"{CATALOG}: {msgid!r} is not translated" for msgid in required if msgid not in pack.catalog
     ]
     obsolete = sorted(set(pack.own_catalog()) - set(required))
-    problems += [f"{pack.path / CATALOG}: {msgid!r} is obsolete (no code uses it)" for msgid in obsolete]
+    problems += [
+        f"{pack.path / CATALOG}: {msgid!r} is obsolete (no code uses it)" for msgid in obsolete
+    ]
     return problems
 
 
@@ -110,8 +110,8 @@ def check_pack(pack: Pack, samples: Sequence[Path]) -> list[str]:
         except InputError as exc:
             problems.append(str(exc))
     known = set(build_blank_context(pack)) | {MAP_IMAGE}
-    for plan in plans[:1]:
-        known |= set(build_context(plan, pack))
+    for sample_plan in plans[:1]:
+        known |= set(build_context(sample_plan, pack))
     syntax_ok = True
     for kind in pack.kinds():
         found = _check_document(pack, kind, pack.document(kind), known)
@@ -139,8 +139,9 @@ def check_templates(name_or_path: str | Path, *, templates: Sequence[str | Path]
         return report
     report.pack = pack.name
     base = pack.chain()[-1].name
-    samples = sorted((samples_root() / base).glob("*.json")) or sorted(
-        samples_root().glob("*/*.json")
-    )[:1]
+    samples = (
+        sorted((samples_root() / base).glob("*.json"))
+        or sorted(samples_root().glob("*/*.json"))[:1]
+    )
     report.problems = check_pack(pack, samples)
     return report

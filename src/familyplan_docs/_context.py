@@ -43,6 +43,12 @@ class Record:
     def __init__(self, **fields: Any) -> None:
         self.__dict__.update(fields)
 
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+
     def __getitem__(self, key: str) -> Any:
         return self.__dict__[key]
 
@@ -86,7 +92,9 @@ def reference_day(plan: FamilyPlan) -> date:
     return max(updated) if updated else date.today()
 
 
-def latest_meeting(plan: FamilyPlan, kinds: Iterable[MeetingKind] = _MAIN_MEETINGS) -> Meeting | None:
+def latest_meeting(
+    plan: FamilyPlan, kinds: Iterable[MeetingKind] = _MAIN_MEETINGS
+) -> Meeting | None:
     """Return the latest meeting of one of *kinds*, or None."""
     wanted = set(kinds)
     meetings = [m for m in plan.meetings if m.kind in wanted]
@@ -152,12 +160,12 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
 def _enrich_meeting(meeting: Record) -> None:
     meeting.family_participants = [p for p in meeting.participants if p.member]
     meeting.professionals = [p for p in meeting.participants if not p.member]
-    meeting.total_minutes = sum(item.minutes or 0 for item in meeting.agenda)
+    meeting.total_minutes = sum(int(item.minutes or 0) for item in meeting.agenda)
     meeting.private_time = meeting.kind is MeetingKind.FAMILY_GROUP_CONFERENCE
 
 
 def _network_groups(network: list[Record]) -> dict[str, Any]:
-    groups = {
+    groups: dict[str, Any] = {
         f"network_{group.value}": [n for n in network if n.group is group] for group in NetworkGroup
     }
     groups["network_by_sector"] = Record(

@@ -7,6 +7,7 @@ Free text fields refuse characters that a Word document cannot hold.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import date, time
 from decimal import Decimal
@@ -358,7 +359,7 @@ class Meeting(_Model):
     """A meeting: when, where, who, its agenda and its minutes."""
 
     kind: MeetingKind
-    date: date
+    date: dt.date
     start_time: time | None = None
     end_time: time | None = None
     place: Name | None = None
@@ -373,7 +374,7 @@ class Meeting(_Model):
     best_hope: Text | None = None
     rounds: list[RoundEntry] = Field(default_factory=list)
     team_dialogue: Text | None = None
-    next_meeting: date | None = None
+    next_meeting: dt.date | None = None
     notes: Text | None = None
 
 
