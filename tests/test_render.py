@@ -68,7 +68,12 @@ def test_a_template_syntax_error_names_the_document(tiny: dict[str, Any], tmp_pa
     pack = make_pack(tmp_path / "broken", "broken")
     make_docx(pack / "family_plan.docx", "Hello {{ family.name ", "more")
     with pytest.raises(TemplateRenderError, match=r"family_plan\.docx"):
-        render(plan_from_json(json.dumps(tiny)), tmp_path / "out", locale=str(pack))
+        render(
+            plan_from_json(json.dumps(tiny)),
+            tmp_path / "out",
+            locale=str(pack),
+            kinds=["family_plan"],
+        )
 
 
 def test_a_failed_run_leaves_earlier_output_untouched(tiny: dict[str, Any], tmp_path: Path) -> None:
@@ -121,6 +126,8 @@ def test_a_blank_family_plan_keeps_its_headings_and_has_no_leftovers(
     text = docx_text(path)
     assert "{{" not in text and "{%" not in text and "None" not in text
     doc = Document(str(path))
-    headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")
+    ]
     assert len(headings) >= 6
     assert len(doc.tables) >= 8

@@ -153,8 +153,14 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
         reference_day=day,
         **_network_groups(ctx["network"]),
     )
+    for name in _SINGLE_OBJECTS:  # a missing part prints as an empty form, never "None"
+        if ctx.get(name) is None:
+            ctx[name] = Blank()
     ctx.update(_pack_context(pack))
     return ctx
+
+
+_SINGLE_OBJECTS = ("supporter", "version", "meeting", "consent_data", "consent_sharing")
 
 
 def _enrich_meeting(meeting: Record) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
+from jinja2 import ChainableUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -141,7 +142,12 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
             return value
         return _protect(fmt.text(value))
 
-    env = SandboxedEnvironment(autoescape=True, finalize=finalize, keep_trailing_newline=True)
+    env = SandboxedEnvironment(
+        autoescape=True,
+        finalize=finalize,
+        keep_trailing_newline=True,
+        undefined=ChainableUndefined,
+    )
     env.filters.update(
         date=fmt.date,
         time=fmt.time,

@@ -40,6 +40,17 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
     return problems
 
 
+def validate_plan(data: Any) -> FamilyPlan:
+    """Validate plain data as a plan, checking ID numbers alongside every other field.
+
+    The plan's country is passed as validation context, so an invalid ID number is
+    reported together with all other problems (pydantic runs whole-plan checks only
+    when every field is valid).
+    """
+    country = data.get("country") if isinstance(data, dict) else None
+    return FamilyPlan.model_validate(data, context={"country": country})
+
+
 def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
     """Validate a JSON document as a :class:`FamilyPlan`.
 
@@ -53,12 +64,13 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            source, [Problem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
+            source,
+            [Problem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")],
         ) from None
     except UnicodeDecodeError:
         raise InputError(source, [Problem("$", "the file is not UTF-8 text")]) from None
     try:
-        return FamilyPlan.model_validate(data)
+        return validate_plan(data)
     except ValidationError as exc:
         raise InputError(source, problems_from_validation(exc)) from None
 

@@ -12,13 +12,15 @@ import re
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -194,6 +196,16 @@ class Member(_Model):
     phone: Name | None = None
     email: Name | None = None
     current_situation: Text | None = Field(None, description="Status of this person now.")
+
+    @field_validator("national_id")
+    @classmethod
+    def _valid_for_country(cls, value: PersonalId | None, info: ValidationInfo) -> Any:
+        country = _context_country(info)
+        if value is not None and country is not None:
+            message = check_id(value, country)
+            if message:
+                raise PydanticCustomError("national_id", message)
+        return value
 
     def age_on(self, day: date) -> int | None:
         """Return the member's age in whole years on *day*, or None without a birth date."""
@@ -445,13 +457,14 @@ class FamilyPlan(_Model):
     checklist: list[ChecklistEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _check_references_and_ids(self) -> FamilyPlan:
+    def _check_references_and_ids(self, info: ValidationInfo) -> FamilyPlan:
         problems: list[tuple[tuple[str | int, ...], str]] = []
         member_ids = [m.id for m in self.family.members]
+        ids_checked = _context_country(info) is not None
         for i, m in enumerate(self.family.members):
             if member_ids.index(m.id) != i:
                 problems.append((("family", "members", i, "id"), f"id {m.id!r} is used twice"))
-            if m.national_id is not None:
+            if m.national_id is not None and not ids_checked:
                 message = check_id(m.national_id, self.country)
                 if message:
                     problems.append((("family", "members", i, "national_id"), message))
@@ -505,6 +518,12 @@ class FamilyPlan(_Model):
     def lead_coordinator(self) -> Coordinator:
         """Return the coordinator marked ``lead``, or the first one."""
         return next((c for c in self.coordinators if c.lead), self.coordinators[0])
+
+
+def _context_country(info: ValidationInfo) -> Country | None:
+    """The plan's country passed as validation context (so ID numbers are checked early)."""
+    country = (info.context or {}).get("country") if isinstance(info.context, dict) else None
+    return Country(country) if country in {c.value for c in Country} else None
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:

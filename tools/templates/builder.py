@@ -30,6 +30,7 @@ ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DCE6F0"
 LABEL_FILL = "F2F5F9"
 FONT = "Arial"
+TABLE_FONT_PT = 9.5
 
 
 def _set_cell_fill(cell: _Cell, fill: str) -> None:
@@ -121,7 +122,12 @@ class DocBuilder:
         lang.set(qn("w:val"), language)
         lang.set(qn("w:eastAsia"), language)
         lang.set(qn("w:bidi"), "ar-SA")
-        for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11)):
+        for name, size in (
+            ("Title", 22),
+            ("Heading 1", 15),
+            ("Heading 2", 12.5),
+            ("Heading 3", 11),
+        ):
             style = styles[name]
             style.font.name = FONT
             style.font.size = Pt(size)
@@ -269,7 +275,9 @@ class DocBuilder:
             cell.width = width
             p = cell.paragraphs[0]
             p.paragraph_format.space_after = Pt(2)
+            p.paragraph_format.line_spacing = 1.0
             run = p.add_run(text)
+            run.font.size = Pt(TABLE_FONT_PT)
             if header:
                 run.bold = True
                 _set_cell_fill(cell, HEADER_FILL)
@@ -290,6 +298,7 @@ class DocBuilder:
         ``loop`` is the Jinja for-clause (``a in agreements``) and ``cells`` the data row;
         without ``loop`` the single data row is fixed. Widths are relative.
         """
+        self._keep_with_table()
         table = self._table(len(headers), widths)
         self._add_row(table, headers, header=True)
         if loop:
@@ -301,7 +310,16 @@ class DocBuilder:
         self.doc.add_paragraph()
         return table
 
-    def fields_table(self, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (1, 2)) -> Table:
+    def _keep_with_table(self) -> None:
+        """Keep the paragraph just before a table on the same page as the table's header."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag == qn("w:p"):
+            Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
+
+    def fields_table(
+        self, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (1, 2)
+    ) -> Table:
         """A two-column table of label / value pairs, labels shaded."""
         table = self._table(2, widths)
         for label, value in rows:

@@ -63,7 +63,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ("personal", t["relation"]),
     ):
         b.heading(t[f"network_{group}"], 2)
-        value = "{{ n.relation }}" if group == "personal" else "{{ [n.organization, n.department]|joined }}"
+        value = (
+            "{{ n.relation }}"
+            if group == "personal"
+            else "{{ [n.organization, n.department]|joined }}"
+        )
         b.table(
             [t["name"], relation_header, t["contact"], t["contribution"]],
             ["{{ n.name }}", value, contact("n"), "{{ n.contribution }}"],
@@ -84,7 +88,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ i.end }}",
         ],
         loop="i in interventions",
-        widths=[3, 2.6, 4.4, 1.6, 2.2, 2.2, 2.2],
+        widths=[2.8, 2.9, 4.2, 1.7, 2.1, 2.1, 2.1],
     )
 
     b.heading(t["status_heading"])
