@@ -131,3 +131,19 @@ def test_a_blank_family_plan_keeps_its_headings_and_has_no_leftovers(
     ]
     assert len(headings) >= 6
     assert len(doc.tables) >= 8
+
+
+def test_family_facing_documents_use_the_familys_preferred_language(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    pack = make_pack(tmp_path / "packs" / "da-easy", "da-easy")
+    make_docx(pack / "family_plan.docx", "Easy plan for {{ family.name }}")
+    make_docx(pack / "checklist.docx", "never used: the checklist is not family-facing")
+    tiny["family"]["preferred_language"] = "da-easy"
+    plan = plan_from_json(json.dumps(tiny))
+    out = tmp_path / "out"
+    render(plan, out, kinds=["family_plan", "checklist"], templates=[tmp_path / "packs"])
+    assert "Easy plan for Familien Test" in docx_text(out / "family_plan.docx")
+    assert "never used" not in docx_text(out / "checklist.docx")
+    render(plan, out, locale="da", kinds=["family_plan"], templates=[tmp_path / "packs"])
+    assert "Easy plan" not in docx_text(out / "family_plan.docx")

@@ -64,9 +64,18 @@ def render(
     templates: Templates = (),
     pdf: bool = False,
 ) -> list[Path]:
-    """Render *plan* to ``out_dir/<kind>.docx`` (and ``.pdf``); all kinds when *kinds* is None."""
+    """Render *plan* to ``out_dir/<kind>.docx`` (and ``.pdf``); all kinds when *kinds* is None.
+
+    Without *locale*, the plan's country picks the pack, and the documents the family
+    reads (flyer, agenda, consents, plan) use the family's ``preferred_language`` pack
+    when it has one and that pack exists.
+    """
     pack = choose_pack(plan, locale, templates)
-    return render_documents(plan, pack, out_dir, kinds, pdf=pdf)
+    family_pack = None
+    preferred = plan.family.preferred_language
+    if locale is None and preferred and preferred != pack.name:
+        family_pack = load_pack(preferred, templates)
+    return render_documents(plan, pack, out_dir, kinds, pdf=pdf, family_pack=family_pack)
 
 
 def render_blank(

@@ -24,7 +24,7 @@ from jinja2.exceptions import SecurityError
 from ._context import build_blank_context, build_context
 from ._environment import make_environment
 from ._errors import TemplateRenderError, UnknownChoiceError
-from ._kinds import KINDS
+from ._kinds import FAMILY_FACING, KINDS
 from ._model import Closeness, FamilyPlan, MapSector
 from ._packs import Pack
 
@@ -72,9 +72,7 @@ def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
             doc_pr.set("descr", alt)
 
 
-def render_to(
-    plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.BytesIO
-) -> None:
+def render_to(plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.BytesIO) -> None:
     """Render one document kind (blank when *plan* is None) into *target*."""
     source = pack.document(kind)
     tpl = DocxTemplate(str(source))
@@ -105,6 +103,7 @@ def render_documents(
     kinds: Sequence[str] | None = None,
     *,
     pdf: bool = False,
+    family_pack: Pack | None = None,
 ) -> list[Path]:
     """Render *kinds* (all when None) of *plan* (blank forms when None) into *out_dir*.
 
@@ -112,6 +111,7 @@ def render_documents(
     file is rendered into a temporary folder first and moved into place only when all
     succeeded, so a failure leaves *out_dir* as it was. With *pdf* and no LibreOffice,
     the .docx files are still written and :class:`ToolMissingError` is raised after.
+    With *family_pack*, the kinds the family reads (``FAMILY_FACING``) use that pack.
     """
     chosen = select_kinds(kinds)
     out = Path(out_dir)
@@ -121,7 +121,8 @@ def render_documents(
         written = []
         for kind in chosen:
             path = staging / f"{kind}.docx"
-            render_to(plan, pack, kind, path)
+            chosen_pack = family_pack if family_pack and kind in FAMILY_FACING else pack
+            render_to(plan, chosen_pack, kind, path)
             written.append(path)
         pdf_error: Exception | None = None
         if pdf:
