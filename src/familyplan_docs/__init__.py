@@ -11,6 +11,7 @@ from ._api import (
     PackInfo,
     choose_pack,
     demo,
+    distribute,
     export_json,
     json_schema,
     list_packs,
@@ -19,7 +20,9 @@ from ._api import (
     write_invitation,
     write_workbook,
 )
+from ._calendar import meeting_invitation, not_invited
 from ._check import Report, check_templates
+from ._distribute import Decision, DistributionManifest, check_recipients
 from ._errors import (
     FamilyPlanError,
     InputError,
@@ -85,6 +88,8 @@ __all__ = [
     "Consent",
     "ConsentKind",
     "Coordinator",
+    "Decision",
+    "DistributionManifest",
     "Country",
     "DataSource",
     "DirectionHolder",
@@ -120,14 +125,18 @@ __all__ = [
     "UnknownChoiceError",
     "YoungPersonSignature",
     "__version__",
+    "check_recipients",
     "check_templates",
     "choose_pack",
     "demo",
+    "distribute",
     "export_json",
     "json_schema",
     "list_packs",
     "load_pack",
     "load_plan",
+    "meeting_invitation",
+    "not_invited",
     "plan_from_json",
     "render",
     "render_blank",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._builtin import samples_root
 from ._errors import FamilyPlanError
@@ -17,6 +18,9 @@ from ._load import load_plan
 from ._model import FamilyPlan
 from ._packs import Pack, discover, load_pack, read_manifest
 from ._render import render_documents
+
+if TYPE_CHECKING:
+    from ._distribute import DistributionManifest
 
 DEFAULT_PACK = {Country.DK: "da", Country.NL: "nl", Country.SE: "sv"}
 """The built-in pack used for a plan's country when no locale is given."""
@@ -182,3 +186,22 @@ def write_invitation(
         handle.write(data)
     os.replace(tmp, target)
     return target
+
+
+def distribute(
+    plan: FamilyPlan,
+    out_dir: str | Path,
+    *,
+    locale: str | None = None,
+    on: date | None = None,
+    pdf: bool = False,
+    templates: Templates = (),
+) -> DistributionManifest:
+    """Render the plan for each recipient a valid sharing consent covers; see ``manifest.json``.
+
+    The family always receives its plan; refused recipients are listed with the reason.
+    """
+    from ._distribute import distribute as _distribute
+
+    pack = choose_pack(plan, locale, templates)
+    return _distribute(plan, pack, Path(out_dir), on=on, pdf=pdf)

@@ -23,11 +23,13 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from ._errors import InputError, Problem
 from ._labels import label_id
-from ._model import FamilyPlan, Meeting, NetworkGroup
+from ._model import FamilyPlan, Meeting, NetworkGroup, Participant
 from ._packs import Pack
 
 MSGIDS: tuple[str, ...] = ("calendar.summary", "calendar.description")
-"""Catalog ids of the invitation: both take ``{kind}``, ``{programme}`` and ``{organization}``."""
+"""Catalog ids of the invitation. Both may use ``{kind}`` (the meeting kind's label),
+``{programme}`` (the offer's name, else the organization's), ``{organization}`` and ``{offer}``
+(programme and organization together, e.g. ``Familiens Vej, Egesø Kommune``)."""
 
 PRODID = "-//familyplan-docs//familyplan-docs//EN"
 DEFAULT_DURATION = timedelta(hours=2)
@@ -56,20 +58,21 @@ def meeting_invitation(
     kind = pack.gettext(label_id(chosen.kind))
     organization = guard.clean(plan.organization.name) or ""
     programme = guard.clean(plan.organization.programme) or organization
-    values = {"kind": kind, "programme": programme, "organization": organization}
+    offer = ", ".join(dict.fromkeys(p for p in (programme, organization) if p))
+    values = {"kind": kind, "programme": programme, "organization": organization, "offer": offer}
 
     event = Event()
     event.add("uid", _uid(plan, index))
     event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", _fill(pack.gettext("calendar.summary"), values))
-    event.add("description", _fill(pack.gettext("calendar.description"), values))
+    event.add("summary", fill(pack.gettext("calendar.summary"), values))
+    event.add("description", fill(pack.gettext("calendar.description"), values))
     location = ", ".join(
-        part for part in (guard.clean(chosen.place), guard.clean(chosen.address)) if part
+        _one_line(part) for part in (guard.clean(chosen.place), guard.clean(chosen.address)) if part
     )
     if location:
-        event.add("location", " ".join(location.split()))
+        event.add("location", location)
     event.add("class", "PRIVATE")
     event.add("transp", "OPAQUE")
     event.add("sequence", 0)
@@ -78,7 +81,7 @@ def meeting_invitation(
     organizer = _organizer(plan, guard)
     if organizer is not None:
         event.add("organizer", organizer)
-    seen = {str(organizer).lower()} if organizer is not None else set()
+    seen = {str(organizer).removeprefix("mailto:").lower()} if organizer is not None else set()
     for address in _attendee_addresses(plan, chosen, guard):
         if address.lower() in seen:
             continue
@@ -139,7 +142,11 @@ def _times(meeting: Meeting, index: int, tz: ZoneInfo) -> tuple[datetime, dateti
     if meeting.start_time is None:
         raise InputError(
             _SOURCE,
-            [Problem(f"{place}.start_time", "the meeting has no start time; an invitation needs one")],
+            [
+                Problem(
+                    f"{place}.start_time", "the meeting has no start time; an invitation needs one"
+                )
+            ],
         )
     start = datetime.combine(meeting.date, meeting.start_time.replace(tzinfo=None), tzinfo=tz)
     if meeting.end_time is not None:
@@ -181,27 +188,51 @@ def _organizer(plan: FamilyPlan, guard: _PersonalGuard) -> vCalAddress | None:
     organizer = vCalAddress(f"mailto:{email}")
     name = guard.clean(coordinator.name)
     if name:
-        organizer.params["CN"] = vText(name)
+        organizer.params["CN"] = vText(name.replace('"', "'"))
     organizer.params["ROLE"] = "CHAIR"
     return organizer
 
 
-def _attendee_addresses(
-    plan: FamilyPlan, meeting: Meeting, guard: _PersonalGuard
-) -> Iterator[str]:
+def not_invited(plan: FamilyPlan, meeting: int) -> list[str]:
+    """Return the names of *meeting*'s participants the invitation does not reach.
+
+    These are the family, its supporter and personal network, anyone without an e-mail
+    address, and anyone whose address holds a personal value of the family. The coordinator
+    sends them the invitation (or the agenda) another way; the names are for the coordinator
+    only and never go into the .ics file.
+    """
+    chosen = plan.meetings[_meeting_index(plan, meeting)]
+    guard = _PersonalGuard(plan)
+    return [p.name for p in chosen.participants if _attendee_address(p, guard) is None]
+
+
+def _attendee_address(participant: Participant, guard: _PersonalGuard) -> str | None:
+    if participant.member is not None or guard.is_personal_contact(participant.name):
+        return None
+    return guard.clean(participant.email)
+
+
+def _attendee_addresses(plan: FamilyPlan, meeting: Meeting, guard: _PersonalGuard) -> Iterator[str]:
     for participant in meeting.participants:
-        if participant.member is not None or guard.is_personal_contact(participant.name):
-            continue
-        email = guard.clean(participant.email)
+        email = _attendee_address(participant, guard)
         if email:
             yield email
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):  # a pack's broken placeholder: use it as is
-        return template
+def _one_line(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return ", ".join(line for line in lines if line)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` placeholders of a catalog entry; unknown ones stay as written.
+
+    Only plain names are filled: a pack is untrusted, so no ``str.format`` attribute access.
+    """
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 _WORD = r"(?<![^\W_]){}(?![^\W_])"
@@ -265,6 +296,13 @@ def _personal_values(plan: FamilyPlan) -> Iterator[str]:
         yield from _contact_values(plan.supporter.phone, plan.supporter.email)
 
 
+_GENERIC_WORDS = frozenset(
+    """familien familie familiens family the gezin het familjen familj familjens og och en und
+    and van de der den ter ten te von af du da dos das del della di la le el al bin ibn""".split()  # noqa: SIM905
+)
+"""Words of a name that identify nobody: a family name's "Familien", Dutch "van der"."""
+
+
 def _words(*names: str | None) -> Iterator[str]:
     for name in names:
         if not name:
@@ -272,7 +310,7 @@ def _words(*names: str | None) -> Iterator[str]:
         yield name.strip()
         for word in re.split(r"[\s,/()-]+", name):
             word = word.strip(".-'’")
-            if len(word) >= 2:
+            if len(word) >= 2 and word.casefold() not in _GENERIC_WORDS:
                 yield word
 
 
@@ -292,4 +330,3 @@ def _contact_values(phone: str | None, email: str | None) -> Iterator[str]:
     if email:
         yield email.strip()
         yield email.split("@", 1)[0]
-

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from . import _api as api
+from ._calendar import not_invited
 from ._check import check_templates
+from ._distribute import summary_line
 from ._errors import FamilyPlanError, InputError, UnknownChoiceError
 from ._kinds import KINDS
 
@@ -180,7 +182,10 @@ def cmd_invite(args: argparse.Namespace) -> int:
     path = api.write_invitation(
         plan, args.meeting, args.out, locale=args.locale, templates=args.templates
     )
-    print(f"wrote {path}")
+    print(f"wrote {path} (no personal data)")
+    missing = not_invited(plan, args.meeting)
+    if missing:
+        print("not in the invitation, send it to them yourself: " + ", ".join(missing))
     return 0
 
 
@@ -189,8 +194,10 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     manifest = api.distribute(
         plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
     )
-    for line in manifest.lines():
-        print(line)
+    for decision, line in zip(manifest.decisions, manifest.messages, strict=True):
+        print(("✓ " if decision.allowed else "✗ ") + line)
+    print(summary_line(manifest, api.choose_pack(plan, args.locale, args.templates)))
+    print(f"manifest: {manifest.path}")
     return 0
 
 

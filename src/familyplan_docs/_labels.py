@@ -45,14 +45,12 @@ def required_msgids() -> list[str]:
     """Return every msgid the code looks up in a pack's catalog, in a stable order."""
     ids = [f"{prefix}.{v.value}" for prefix, enum in LABELLED_ENUMS.items() for v in enum]
     ids.extend(OTHER_MSGIDS)
-    try:
-        from ._workbook_labels import MSGIDS as workbook_ids
-    except ImportError:  # the workbook's labels are not there yet
-        workbook_ids = ()
-    try:
-        from ._calendar import MSGIDS as calendar_ids
-    except ImportError:
-        calendar_ids = ()
+    # imported here: those modules import this one for the enum labels
+    from ._calendar import MSGIDS as calendar_ids
+    from ._distribute import MSGIDS as distribute_ids
+    from ._workbook_labels import MSGIDS as workbook_ids
+
     ids.extend(workbook_ids)
     ids.extend(calendar_ids)
+    ids.extend(distribute_ids)
     return list(dict.fromkeys(ids))
