@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages familyplan-docs needs for PDFs and its tests:
 # LibreOffice Writer and Calc (PDF conversion, workbook round trip), poppler-utils
-# (pdftotext, pdftoppm) and metric-compatible fonts. Debian/Ubuntu only; elsewhere it
+# (pdftotext, pdftoppm), metric-compatible fonts and Noto (Arabic and other scripts). Debian/Ubuntu only; elsewhere it
 # says what to install. Does nothing when everything is already there.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer libreoffice-c
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing+=(fonts-liberation)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
 command -v make >/dev/null 2>&1 || missing+=(make)
 
 if [ ${#missing[@]} -eq 0 ]; then
