@@ -187,7 +187,7 @@ def _checklist(entries: list[Record]) -> list[Record]:
             step=step,
             done_on=done[step].done_on if step in done else None,
             done_by=done[step].done_by if step in done else None,
-            done=step in done,
+            done=step in done and bool(done[step].done_on or done[step].done_by),
         )
         for step in ChecklistStep
     ]

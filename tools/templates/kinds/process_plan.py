@@ -20,8 +20,6 @@ PHASE_OF = (
     "{{% elif p.phase == 'exit' %}}{n} 3{{% else %}}{n} 2{{% endif %}}"
 )
 
-STATUS = "{{% if p.current %}}{now}{{% elif p.past %}}{past}{{% endif %}}"
-
 CURRENT = "{% for p in phases %}{% if p.current %}{{ p.phase }}{% endif %}{% endfor %}"
 
 
@@ -43,16 +41,16 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
 
     b.heading(t["where_heading"])
     b.para(t["where_intro"])
-    b.table(
+    table = b.table(
         [t["step"], t["phase"], t["status"]],
-        [
-            "{{ p.phase }}",
-            PHASE_OF.format(n=t["phase"]),
-            STATUS.format(now=t["status_now"], past=t["status_past"]),
-        ],
+        ["{{ p.phase }}", PHASE_OF.format(n=t["phase"]), "{% if p.current %}"],
         loop="p in phases",
         widths=[8, 3, 5],
     )
+    # the current step in bold: each tag stays whole in its own run
+    status = table.rows[2].cells[2].paragraphs[0]
+    status.add_run(t["status_now"]).bold = True
+    status.add_run(f"{{% elif p.past %}}{t['status_past']}{{% endif %}}")
 
     b.heading(t["phases_heading"])
     for phase, steps in STEPS.items():
