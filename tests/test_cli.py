@@ -37,7 +37,18 @@ def test_render_writes_a_family_plan_holding_every_goal_agreement_and_network_me
     sample: Path, tmp_path: Path
 ) -> None:
     lang = sample.parent.name
-    code = main(["render", str(sample), "--locale", lang, "--out", str(tmp_path), "--documents", "family_plan"])
+    code = main(
+        [
+            "render",
+            str(sample),
+            "--locale",
+            lang,
+            "--out",
+            str(tmp_path),
+            "--documents",
+            "family_plan",
+        ]
+    )
     assert code == 0
     text = docx_text(tmp_path / "family_plan.docx")
     data = json.loads(sample.read_text(encoding="utf-8"))
