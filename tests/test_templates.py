@@ -6,6 +6,7 @@ tested without new test code (the Faker/Babel habit).
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from datetime import date
@@ -101,7 +102,7 @@ def test_every_template_is_accessible(pack_name: str, kind: str) -> None:
         if p.style is not None and p.style.name.startswith("Heading ")
     ]
     assert levels and levels[0] == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     with zipfile.ZipFile(path) as archive:
         styles = etree.fromstring(archive.read("word/styles.xml"))
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")

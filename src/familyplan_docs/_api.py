@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
