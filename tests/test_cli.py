@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from familyplan_docs import __all__ as public
+from familyplan_docs import load_plan
 from familyplan_docs._cli import main
 
 from .conftest import SAMPLES
@@ -109,3 +110,26 @@ def test_the_public_api_lists_what_it_exports() -> None:
     assert sorted(public) == sorted(set(public))
     for name in public:
         assert hasattr(familyplan_docs, name), name
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parent.name)
+def test_documents_from_the_workbook_equal_those_from_the_json(
+    sample: Path, tmp_path: Path
+) -> None:
+    lang = sample.parent.name
+    workbook = tmp_path / "plan.xlsx"
+    assert main(["workbook", "--locale", lang, "--out", str(workbook), "--from", str(sample)]) == 0
+    for source, folder in ((sample, "json"), (workbook, "xlsx")):
+        assert main(["render", str(source), "--locale", lang, "--out", str(tmp_path / folder)]) == 0
+    for docx in sorted((tmp_path / "json").glob("*.docx")):
+        assert docx_text(docx) == docx_text(tmp_path / "xlsx" / docx.name), docx.name
+
+
+def test_export_writes_the_workbooks_plan_as_json(tmp_path: Path) -> None:
+    sample = SAMPLES[0]
+    workbook = tmp_path / "plan.xlsx"
+    main(
+        ["workbook", "--locale", sample.parent.name, "--out", str(workbook), "--from", str(sample)]
+    )
+    assert main(["export", str(workbook), "--out", str(tmp_path / "plan.json")]) == 0
+    assert load_plan(tmp_path / "plan.json") == load_plan(sample)

@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="read a filled workbook and write the plan as JSON")
     p.add_argument("input", type=Path)
+    p.add_argument("--templates", action="append", default=[], metavar="DIR")
     p.add_argument("--out", required=True, type=Path, help="PLAN.json")
     p.set_defaults(func=cmd_export)
 
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input)
+    plan = api.load_plan(args.input, templates=args.templates)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
         templates=args.templates, pdf=args.pdf,
@@ -164,21 +165,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.source) if args.source else None
+    plan = api.load_plan(args.source, templates=args.templates) if args.source else None
     path = api.write_workbook(args.out, locale=args.locale, plan=plan, templates=args.templates)
     print(f"wrote {path}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input)
+    plan = api.load_plan(args.input, templates=args.templates)
     path = api.export_json(plan, args.out)
     print(f"wrote {path}")
     return 0
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input)
+    plan = api.load_plan(args.input, templates=args.templates)
     path = api.write_invitation(
         plan, args.meeting, args.out, locale=args.locale, templates=args.templates
     )
@@ -190,7 +191,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_distribute(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input)
+    plan = api.load_plan(args.input, templates=args.templates)
     manifest = api.distribute(
         plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
     )

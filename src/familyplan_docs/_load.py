@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,11 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
         raise InputError(source, problems_from_validation(exc)) from None
 
 
-def load_plan(path: str | Path) -> FamilyPlan:
+def load_plan(path: str | Path, *, templates: Sequence[str | Path] = ()) -> FamilyPlan:
     """Read a plan from a ``.json`` file or a filled ``.xlsx`` workbook.
 
-    Raises :class:`InputError` with every problem and its place.
+    *templates* are extra pack folders, for a workbook written with an organization's
+    pack. Raises :class:`InputError` with every problem and its place.
     """
     path = Path(path)
     if not path.is_file():
@@ -86,7 +88,7 @@ def load_plan(path: str | Path) -> FamilyPlan:
     if path.suffix.lower() == ".xlsx":
         from ._workbook_read import read_workbook
 
-        return read_workbook(path)
+        return read_workbook(path, packs=templates)
     if path.stat().st_size > MAX_JSON_BYTES:
         raise InputError(
             str(path), [Problem("$", f"the file is larger than {MAX_JSON_BYTES // 2**20} MiB")]

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ._labels import LABELLED_ENUMS, label_id
-from ._model import FamilyPlan
+from ._model import ChecklistStep, FamilyPlan
 from ._packs import Pack
 from ._workbook_check import MAX_ROWS
 from ._workbook_labels import (
@@ -81,7 +81,7 @@ _TEXT_FORMAT = "@"
 _TEXT_KINDS = {Kind.TEXT, Kind.LONG, Kind.REF, Kind.ID_NUMBER, Kind.MEMBER, Kind.VERSION}
 
 
-def write_workbook(pack: Pack, out: Path, plan: FamilyPlan | None = None) -> Path:
+def write_workbook(pack: Pack, out: str | Path, plan: FamilyPlan | None = None) -> Path:
     """Write the input workbook in *pack*'s language to *out*, pre-filled from *plan*.
 
     The file is written to a temporary file beside *out* and moved into place, so a failed
@@ -133,6 +133,8 @@ class _Writer:
         self._lists(self.wb.create_sheet(LIST_SHEET))
         self._meta(self.wb.create_sheet(META_SHEET))
         self.wb.active = 0
+        self.wb.properties.creator = "familyplan-docs"
+        self.wb.properties.language = self.pack.language_tag
         return self.wb
 
     # -- sheets ----------------------------------------------------------------------------
@@ -151,7 +153,7 @@ class _Writer:
         _protect(ws)
 
     def _plan_sheet(self, ws: Worksheet) -> None:
-        for col, (key, width) in enumerate(zip(PLAN_COLUMNS, (34, 46, 60), strict=True), 1):
+        for col, (key, width) in enumerate(zip(PLAN_COLUMNS, (40, 46, 60), strict=True), 1):
             self._header(ws.cell(HEADER_ROW, col), self.t(f"workbook.col.plan.{key}"))
             ws.column_dimensions[get_column_letter(col)].width = width
         values = plan_values(self.plan) if self.plan is not None else self._blank_values()
@@ -173,18 +175,20 @@ class _Writer:
                     self._value(cell, field, item)
                     cell.protection = _UNLOCKED
                     cell.alignment = _WRAP_TOP
+                    height = _height(item, 46, 15, 8)
                     if field.help:
                         hint = ws.cell(row, 3, self.t(field_help_id(field)))
                         hint.font = _HELP_FONT
                         hint.alignment = _WRAP_TOP
-                        ws.row_dimensions[row].height = 13 * min(4, _lines(hint.value, 70))
+                        height = max(height, _height(hint.value, 72, 12, 4))
+                    ws.row_dimensions[row].height = height
                     self._validation(ws, field, f"B{row}")
                     row += 1
         ws.freeze_panes = f"A{PLAN_FIRST_ROW}"
         _protect(ws)
 
     def _list_sheet(self, sheet: Sheet, ws: Worksheet, rows: list[dict[str, Any]]) -> None:
-        help_lines = 1
+        header_height = help_height = 15.0
         for n, column in enumerate(sheet.columns, 1):
             letter = get_column_letter(n)
             self._header(ws.cell(HEADER_ROW, n), self.t(sheet.header_id(column)))
@@ -192,17 +196,19 @@ class _Writer:
             help_cell.font = _HELP_FONT
             help_cell.alignment = _WRAP_TOP
             help_cell.protection = _LOCKED
-            if column.help:
-                help_lines = max(help_lines, _lines(str(help_cell.value), column.width))
+            header = self.t(sheet.header_id(column))
+            header_height = max(header_height, _height(header, column.width, 15, 3))
+            help_height = max(help_height, _height(help_cell.value, column.width * 6 // 5, 12, 10))
             dim = ws.column_dimensions[letter]
             dim.width = column.width
             dim.protection = _UNLOCKED
             dim.number_format = self._number_format(column)
-            if column.kind is Kind.LONG:
-                dim.alignment = _WRAP_TOP
+            dim.alignment = _WRAP_TOP if column.kind is Kind.LONG else _TOP
             self._validation(ws, column, f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_INPUT_ROW}")
-        ws.row_dimensions[HELP_ROW].height = 12 * min(help_lines, 8)
+        ws.row_dimensions[HEADER_ROW].height = header_height
+        ws.row_dimensions[HELP_ROW].height = help_height
         for r, record in enumerate(rows, FIRST_DATA_ROW):
+            height = 15.0
             for n, column in enumerate(sheet.columns, 1):
                 value = record.get(column.key)
                 if value is None:
@@ -212,6 +218,11 @@ class _Writer:
                 cell.protection = _UNLOCKED
                 if column.kind is Kind.LONG:
                     cell.alignment = _WRAP_TOP
+                    height = max(height, _height(value, column.width, 15, 8))
+                else:
+                    cell.alignment = _TOP
+            if height > 15:
+                ws.row_dimensions[r].height = height
         ws.freeze_panes = f"A{FIRST_DATA_ROW}"
         _protect(ws)
 
@@ -228,9 +239,8 @@ class _Writer:
                 _text(ws.cell(r, n), label)
             ref = f"{LIST_SHEET}!${letter}$2:${letter}${len(labels) + 1}"
             self.wb.defined_names[list_name(key)] = DefinedName(list_name(key), attr_text=ref)
-        for key, sheet_key in (("members", "members"), ("meetings", "meetings"),
-                               ("consents", "consents")):  # fmt: skip
-            title = quote_sheetname(self.titles[sheet_key])
+        for key in ("members", "meetings", "consents"):  # the first column of those sheets
+            title = quote_sheetname(self.titles[key])
             ref = f"{title}!$A${FIRST_DATA_ROW}:$A${LAST_INPUT_ROW}"
             self.wb.defined_names[list_name(key)] = DefinedName(list_name(key), attr_text=ref)
         ws.sheet_state = "hidden"
@@ -324,8 +334,6 @@ def _list_key(column: Column) -> str | None:
 
 
 def _blank_rows() -> dict[str, list[dict[str, Any]]]:
-    from ._model import ChecklistStep
-
     rows: dict[str, list[dict[str, Any]]] = {sheet.key: [] for sheet in SHEETS}
     rows["checklist"] = [{"step": step} for step in ChecklistStep]
     return rows
@@ -340,13 +348,24 @@ def _text(cell: Cell, text: str) -> None:
 
 
 def _protect(ws: Worksheet) -> None:
-    """Protect the sheet without a password; unlocked cells stay editable."""
+    """Protect the sheet without a password (unlocked cells stay editable); print it wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     protection = ws.protection
     protection.sheet = True
     protection.formatColumns = False
     protection.formatRows = False
     protection.insertRows = False
     protection.deleteRows = False
+
+
+def _height(text: Any, width: int, line: int, most: int) -> float:
+    """A row height (points) that shows *text* wrapped at *width*, at most *most* lines."""
+    if not isinstance(text, str) or not text:
+        return 0.0
+    return float(line * min(most, _lines(text, width)))
 
 
 def _lines(text: str, width: int) -> int:
@@ -358,4 +377,3 @@ def _version() -> str:
         return version("familyplan-docs")
     except PackageNotFoundError:  # pragma: no cover - a source checkout without metadata
         return "0"
-

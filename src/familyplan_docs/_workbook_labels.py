@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from . import _model as m
+from ._ids import Country
 from ._labels import LABELLED_ENUMS
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ _CONTACT = (_c("phone", width=_PHONE), _c("email", width=_MAIL))
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("members", (
-        _c("id", Kind.REF, 12, help=True), _c("first_name", width=_NAME),
+        _c("id", Kind.REF, 16, help=True), _c("first_name", width=_NAME),
         _c("last_name", width=_NAME), _c("role", Kind.ENUM, 16, enum="member_role"),
         _c("relation", width=16), _c("birth_date", Kind.DATE, _DATE),
         _c("national_id", Kind.ID_NUMBER, 16, help=True), _c("language", width=14),
@@ -140,7 +140,7 @@ SHEETS: tuple[Sheet, ...] = (
         _c("current_situation", Kind.LONG, _LONG, help=True),
     )),
     Sheet("coordinators", (
-        _c("id", Kind.REF, 12, help=True), _c("name", width=_NAME),
+        _c("id", Kind.REF, 16, help=True), _c("name", width=_NAME),
         _c("profession", width=_NAME), _c("organization", width=_NAME),
         _c("department", width=_NAME), *_CONTACT, _c("lead", Kind.BOOL, 12, help=True),
     )),
@@ -151,10 +151,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("agreements", (
         _c("content", Kind.LONG, _LONG), _c("responsible", width=_NAME),
         _c("deadline", Kind.DATE, _DATE), _c("status", Kind.ENUM, 16, enum="agreement_status"),
-        _c("checked_by", width=_NAME), _c("meeting", Kind.MEETING, 10, help=True),
+        _c("checked_by", width=_NAME), _c("meeting", Kind.MEETING, 12, help=True),
     )),
     Sheet("network", (
-        _c("id", Kind.REF, 12, help=True), _c("name", width=_NAME),
+        _c("id", Kind.REF, 16, help=True), _c("name", width=_NAME),
         _c("group", Kind.ENUM, 20, enum="network_group"), _c("relation", width=18),
         _c("organization", width=_NAME), _c("department", width=_NAME), *_CONTACT,
         _c("contribution", Kind.LONG, _LONG, help=True),
@@ -162,18 +162,18 @@ SHEETS: tuple[Sheet, ...] = (
         _c("closeness", Kind.ENUM, 14, enum="closeness", help=True),
     )),
     Sheet("interventions", (
-        _c("member", Kind.MEMBER, 12, help=True), _c("plan", Kind.LONG, 34),
+        _c("member", Kind.MEMBER, 16, help=True), _c("plan", Kind.LONG, 34),
         _c("provider", width=_NAME), _c("hours_per_week", Kind.DECIMAL, 10, help=True),
         _c("follow_up", Kind.DATE, _DATE), _c("start", Kind.DATE, _DATE),
         _c("end", Kind.DATE, _DATE),
     )),
     Sheet("action_plans", (
-        _c("member", Kind.MEMBER, 12, help=True), _c("intervention", Kind.LONG, 30),
+        _c("member", Kind.MEMBER, 16, help=True), _c("intervention", Kind.LONG, 30),
         _c("purpose", Kind.LONG, 30), _c("goal", Kind.LONG, 30),
         _c("responsible", width=_NAME, help=True), _c("who_does_what", Kind.LONG, _LONG),
     )),
     Sheet("meetings", (
-        _c("number", Kind.NUMBER, 8, help=True),
+        _c("number", Kind.NUMBER, 10, help=True),
         _c("kind", Kind.ENUM, 24, enum="meeting_kind"), _c("date", Kind.DATE, _DATE),
         _c("start_time", Kind.TIME, 9), _c("end_time", Kind.TIME, 9),
         _c("place", width=_NAME), _c("address", Kind.LONG, 28),
@@ -183,37 +183,37 @@ SHEETS: tuple[Sheet, ...] = (
         _c("notes", Kind.LONG, _LONG),
     )),
     Sheet("participants", (
-        _c("meeting", Kind.MEETING, 10, help=True), _c("name", width=_NAME),
+        _c("meeting", Kind.MEETING, 12, help=True), _c("name", width=_NAME),
         _c("function", width=_NAME), _c("organization", width=_NAME),
         _c("department", width=_NAME), *_CONTACT,
-        _c("member", Kind.MEMBER, 12, help=True), _c("role", Kind.LONG, 30),
+        _c("member", Kind.MEMBER, 16, help=True), _c("role", Kind.LONG, 30),
     )),
     Sheet("agenda", (
-        _c("meeting", Kind.MEETING, 10, help=True), _c("title", Kind.LONG, 34),
+        _c("meeting", Kind.MEETING, 12, help=True), _c("title", Kind.LONG, 34),
         _c("minutes", Kind.INT, 10, help=True), _c("lead", width=_NAME),
         _c("notes", Kind.LONG, _LONG),
     )),
     Sheet("rounds", (
-        _c("meeting", Kind.MEETING, 10, help=True), _c("name", width=_NAME),
+        _c("meeting", Kind.MEETING, 12, help=True), _c("name", width=_NAME),
         _c("department", width=_NAME), _c("what_works", Kind.LONG, _LONG),
         _c("challenges", Kind.LONG, _LONG),
     )),
     Sheet("meeting_lines", (
-        _c("meeting", Kind.MEETING, 10, help=True), _c("absentee", width=_NAME, help=True),
+        _c("meeting", Kind.MEETING, 12, help=True), _c("absentee", width=_NAME, help=True),
         _c("preparation_question", Kind.LONG, 50, help=True),
     )),
     Sheet("consents", (
-        _c("number", Kind.NUMBER, 8, help=True),
+        _c("number", Kind.NUMBER, 10, help=True),
         _c("kind", Kind.ENUM, 24, enum="consent_kind"),
-        _c("giver", Kind.MEMBER, 12, help=True), _c("information_types", Kind.LONG, 34),
+        _c("giver", Kind.MEMBER, 16, help=True), _c("information_types", Kind.LONG, 34),
         _c("purpose", Kind.LONG, 34), _c("valid_until", Kind.DATE, _DATE),
         _c("signed_on", Kind.DATE, _DATE), _c("withdrawn_on", Kind.DATE, _DATE),
     )),
     Sheet("consent_lines", (
-        _c("consent", Kind.CONSENT, 10, help=True), _c("child", Kind.MEMBER, 12),
+        _c("consent", Kind.CONSENT, 12, help=True), _c("child", Kind.MEMBER, 16),
         _c("source", Kind.ENUM, 16, enum="data_source"), _c("department", width=_NAME),
         _c("external_party", width=_NAME), _c("party_contact", width=_NAME, help=True),
-        _c("young_person", Kind.MEMBER, 12, help=True),
+        _c("young_person", Kind.MEMBER, 16, help=True),
         _c("young_person_signed_on", Kind.DATE, _DATE),
     )),
     Sheet("versions", (
@@ -349,4 +349,4 @@ def excel_time_format(pattern: str) -> str:
     return f"hh{separator}mm"
 
 
-COUNTRIES: tuple[str, ...] = tuple(c.value for c in m.Country)
+COUNTRIES: tuple[str, ...] = tuple(c.value for c in Country)

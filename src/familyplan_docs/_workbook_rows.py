@@ -17,8 +17,11 @@ Rows = dict[str, list[dict[str, Any]]]
 def plan_values(plan: FamilyPlan) -> dict[str, Any]:
     """Return the plan sheet's values by field key (``organization.name`` …)."""
     values: dict[str, Any] = {"country": plan.country, "phase": plan.phase}
-    for prefix, part in (("organization", plan.organization), ("family", plan.family),
-                         ("supporter", plan.supporter)):  # fmt: skip
+    for prefix, part in (
+        ("organization", plan.organization),
+        ("family", plan.family),
+        ("supporter", plan.supporter),
+    ):
         if part is None:
             continue
         for name in type(part).model_fields:
