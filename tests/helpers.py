@@ -47,7 +47,9 @@ def make_docx(path: Path, *paragraphs: str) -> Path:
     return path
 
 
-def make_pack(folder: Path, name: str, *, extends: str | None = "da", locale: str = "da_DK") -> Path:
+def make_pack(
+    folder: Path, name: str, *, extends: str | None = "da", locale: str = "da_DK"
+) -> Path:
     """Write a pack.toml into *folder* (documents are added by the caller)."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [f'name = "{name}"', f'locale = "{locale}"', 'version = "0.1"']

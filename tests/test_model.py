@@ -59,7 +59,11 @@ def test_malformed_json_names_line_and_column() -> None:
 
 @pytest.mark.parametrize(
     ("country", "good", "bad"),
-    [("DK", VALID_CPR, "3201851234"), ("NL", VALID_BSN, "999990018"), ("SE", VALID_PNR, "191212121213")],
+    [
+        ("DK", VALID_CPR, "3201851234"),
+        ("NL", VALID_BSN, "999990018"),
+        ("SE", VALID_PNR, "191212121213"),
+    ],
 )
 def test_id_numbers_are_validated_for_the_plan_country_and_never_shown(
     tiny: dict[str, Any], country: str, good: str, bad: str
