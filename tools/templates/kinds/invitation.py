@@ -1,0 +1,108 @@
+"""Tool 13: the letter that invites a professional to the network meeting.
+
+One letter per invited professional (the meeting's participants outside the family,
+leaving out the coordinators, who send it, the supporter, relatives and friends and the
+meeting leader), each on its own page: the purpose of the family plan and the meeting,
+date, time and place, the other participants with contact details, the recipient's role,
+the agenda a week before, the plan followed up every three months, a replacement if
+prevented, signed by the coordinator. When the meeting is a family group conference the
+title, purpose and role follow its three phases (seed 003). A blank form is one letter
+for a network meeting, with empty lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.shared import Cm, Pt
+
+from templates.builder import DocBuilder
+from templates.kinds.agenda import NAMES, WHEN, contact, gap, keep, roomy, variant
+
+RECIPIENTS = (
+    "{%p set recipients = meeting.professionals"
+    "|rejectattr('name', 'in', personal + coordinating)"
+    "|rejectattr('name', 'equalto', supporter.name)"
+    "|rejectattr('name', 'equalto', meeting.leader)|list %}"
+)
+"""The professionals who get a letter: not the coordinators (who send it), the family's
+supporter, relatives and friends, or the meeting leader."""
+
+LETTERS = "{%p for p in (recipients if not blank and recipients else [none]) %}"
+"""One letter per recipient; a blank form, or a meeting without recipients, gets one."""
+
+TITLE = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
+"""The title of a family group conference's invitation, else a network meeting's."""
+
+
+def build(b: DocBuilder, t: dict[str, Any]) -> None:
+    """Build the invitation template."""
+    for line in (*NAMES[:2], RECIPIENTS, LETTERS):
+        b.control(line)
+    title = TITLE % (t["title_fgc"], t["title"])
+    b.control("{%p if loop.first %}")
+    b.title(title)
+    b.control("{%p else %}")
+    b.title(title)
+    b.doc.paragraphs[-1].paragraph_format.page_break_before = True  # each letter on a new page
+    b.control("{%p endif %}")
+    b.para("{{ family.name }}", style="Subtitle")
+    b.para(t["greeting"] + " {{ p.name }}")
+    b.para(t["intro"])
+    variant(b, lambda: b.para(t["purpose_fgc"]), lambda: b.para(t["purpose"]))
+    keep(b.para(t["invite"]))
+    fields = b.fields_table(
+        [
+            (t["when"], WHEN),
+            (t["place"], "{{ [meeting.place, meeting.address]|joined }}"),
+            (t["leader"], "{{ meeting.leader }}"),
+        ],
+        widths=(1, 2.8),
+    )
+    roomy(fields)
+    gap(b, 4)
+
+    b.heading(t["role_heading"])
+    b.control("{%p if blank or p.role %}")
+    b.field(t["special_role"], "{{ p.role }}")
+    b.control("{%p endif %}")
+    variant(b, lambda: b.para(t["role_fgc"]), lambda: b.para(t["role"]))
+
+    b.heading(t["others_heading"])
+    others = b.table(
+        [t["name"], t["function"], t["contact"]],
+        [
+            "{{ o.name }}",
+            "{{ [o.function, o.organization]|joined }}",
+            contact("o"),
+        ],
+        loop="o in meeting.participants if blank or o.name != p.name",
+        widths=[3.5, 5.6, 7.9],
+    )
+    others.rows[2].height = Cm(0.6)
+    for row in others.rows:  # a compact list, so a letter fits on one page
+        for cell in row.cells:
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
+    gap(b, 4)
+
+    b.heading(t["practical_heading"])
+    notes = [t["agenda_note"], t["plan_note"], t["replacement"], t["confidential"]]
+    b.bullets(notes)
+    for paragraph in b.doc.paragraphs[-len(notes) :]:
+        keep(paragraph)  # a letter that runs over takes this section with its signature
+
+    closing = b.para(t["closing"])
+    closing.paragraph_format.space_before = Pt(10)
+    keep(closing)
+    keep(
+        b.para(
+            "{{ [coordinator.name, coordinator.profession, coordinator.department,"
+            " organization.name]|joined }}"
+        )
+    )
+    b.para("{{ [coordinator.phone, coordinator.email]|joined }}")
+    b.control("{%p if blank %}")
+    b.signature([t["signature"]])
+    b.control("{%p endif %}")
+    b.control("{%p endfor %}")
