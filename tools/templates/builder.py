@@ -149,6 +149,12 @@ class DocBuilder:
             p_pr.remove(border)
         subtitle = styles["Subtitle"]
         subtitle.font.name = FONT
+        sub_fonts = subtitle.element.get_or_add_rPr().find(qn("w:rFonts"))
+        if sub_fonts is not None:  # drop the theme fonts so Arial applies everywhere
+            for attr in list(sub_fonts.attrib):
+                del sub_fonts.attrib[attr]
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                sub_fonts.set(qn(attr), FONT)
         subtitle.font.size = Pt(12)
         subtitle.font.italic = False
         subtitle.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
