@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_two_runs_with_pdf_at_the_same_time_both_succeed(tmp_path: Path) -> None
     runs = [
         subprocess.Popen(
             [
-                "python", "-m", "familyplan_docs", "render", str(SAMPLES[0]),
+                sys.executable, "-m", "familyplan_docs", "render", str(SAMPLES[0]),
                 "--out", str(tmp_path / f"run{i}"), "--documents", "family_plan,flyer", "--pdf",
             ],
             stdout=subprocess.PIPE,
@@ -56,7 +57,7 @@ def test_two_runs_with_pdf_at_the_same_time_both_succeed(tmp_path: Path) -> None
         for i in range(2)
     ]  # fmt: skip
     for proc in runs:
-        out, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
     for i in range(2):
         assert (tmp_path / f"run{i}" / "family_plan.pdf").is_file()
