@@ -89,7 +89,7 @@ def test_malformed_json_exits_2_with_line_and_column(tmp_path: Path) -> None:
 def test_an_unknown_locale_exits_2_and_lists_the_packs(tmp_path: Path) -> None:
     result = run("blank", "--locale", "xx", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert "available: da, nl, sv" in result.stderr
+    assert "available: da, en, nl, sv" in result.stderr
 
 
 def test_an_unknown_kind_exits_2_and_lists_the_kinds(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from familyplan_docs._builtin import templates_root
+from familyplan_docs._ids import Country
 from familyplan_docs._model import (
     ConsentKind,
     FamilyPlan,
@@ -74,9 +75,14 @@ def plan(sample_path: Path) -> FamilyPlan:
     return FamilyPlan.model_validate_json(sample_path.read_text(encoding="utf-8"))
 
 
-def test_every_builtin_language_has_a_sample() -> None:
+def test_every_builtin_country_pack_has_a_sample() -> None:
+    # a country's pack (da, nl, sv) gets a sample family; a language-only pack (en) serves
+    # families living in those countries and needs none
     languages = {path.parent.name for path in SAMPLE_FILES}
-    assert set(_builtin_locales()) <= languages
+    country_packs = {
+        name for name, locale in _builtin_locales().items() if locale[-2:] in Country.__members__
+    }
+    assert {"da", "nl", "sv"} <= country_packs <= languages
 
 
 def test_sample_country_matches_the_locale_of_its_language_folder(

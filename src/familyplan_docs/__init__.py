@@ -70,6 +70,7 @@ from ._model import (
     Supporter,
     YoungPersonSignature,
 )
+from ._newpack import new_pack
 from ._packs import Pack, load_pack
 
 __version__ = "0.1.0"
@@ -136,6 +137,7 @@ __all__ = [
     "load_pack",
     "load_plan",
     "meeting_invitation",
+    "new_pack",
     "not_invited",
     "plan_from_json",
     "render",

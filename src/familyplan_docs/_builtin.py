@@ -34,3 +34,8 @@ def da() -> Path:
 def sv() -> Path:
     """The built-in Swedish pack."""
     return templates_root() / "sv"
+
+
+def en() -> Path:
+    """The built-in English pack (for families whose language is not the municipality's)."""
+    return templates_root() / "en"

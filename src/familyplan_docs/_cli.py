@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from . import _api as api
+from ._batch import render_batch
 from ._calendar import not_invited
 from ._check import check_templates
 from ._distribute import summary_line
 from ._errors import FamilyPlanError, InputError, UnknownChoiceError
 from ._kinds import KINDS
+from ._newpack import new_pack
 
 
 def _kinds(value: str | None) -> list[str] | None:
@@ -59,9 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("render", help="render a plan (JSON or filled workbook) to documents")
-    p.add_argument("input", type=Path, help="plan.json or plan.xlsx")
+    p.add_argument("input", type=Path, help="plan.json, plan.xlsx or a folder of them")
     _add_common(p)
     _add_output(p)
+    p.add_argument(
+        "--jobs", type=int, help="with a folder: parallel processes (default: number of cores)"
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("blank", help="render blank forms for hand-writing")
@@ -98,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="PLAN.json")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("new-pack", help="start a pack of your own from an existing one")
+    p.add_argument("--from", dest="source", required=True, help="pack to start from (da, nl …)")
+    p.add_argument("--name", required=True, help="the new pack's name, e.g. da-acme")
+    p.add_argument("--out", required=True, type=Path, help="the new pack folder (new or empty)")
+    p.add_argument("--extends", action="store_true", help="extend instead of copying everything")
+    p.add_argument("--locale", help="e.g. en_GB; default: the source pack's")
+    p.add_argument("--documents", metavar="K1,K2", help="with --extends: documents to copy in")
+    p.add_argument("--templates", action="append", default=[], metavar="DIR")
+    p.set_defaults(func=cmd_new_pack)
+
     p = sub.add_parser("invite", help="write a calendar invitation (.ics) without personal data")
     p.add_argument("input", type=Path)
     p.add_argument("--meeting", required=True, type=int, help="meeting number (1-based)")
@@ -116,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    if args.input.is_dir():
+        result = render_batch(
+            args.input, args.out, locale=args.locale, kinds=_kinds(args.documents),
+            templates=args.templates, pdf=args.pdf, jobs=args.jobs,
+        )  # fmt: skip
+        for line in result.report_lines()[1:]:
+            print(line, file=sys.stderr)
+        print(result.summary())
+        return result.exit_status
     plan = api.load_plan(args.input, templates=args.templates)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
@@ -175,6 +199,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     plan = api.load_plan(args.input, templates=args.templates)
     path = api.export_json(plan, args.out)
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_new_pack(args: argparse.Namespace) -> int:
+    path = new_pack(
+        args.source, args.name, args.out, extends=args.extends, locale=args.locale,
+        documents=_kinds(args.documents) or (), templates=args.templates,
+    )  # fmt: skip
+    print(
+        f"wrote pack {args.name!r} to {path}; check it with: familyplan-docs check-templates {path}"
+    )
     return 0
 
 

@@ -10,10 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._errors import InputError, Problem
+from ._limits import MAX_JSON_BYTES
 from ._model import FamilyPlan
-
-MAX_JSON_BYTES = 20 * 1024 * 1024
-"""The largest JSON plan accepted, in bytes."""
 
 
 def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:

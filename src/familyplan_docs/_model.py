@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from datetime import date, time
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,15 +24,68 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ._enums import (
+    AgreementStatus,
+    ChecklistStep,
+    Closeness,
+    ConsentKind,
+    DataSource,
+    DirectionHolder,
+    GoalStatus,
+    MapSector,
+    MeetingKind,
+    MemberRole,
+    NetworkGroup,
+    Phase,
+)
 from ._ids import Country, PersonalId, check_id
+from ._limits import MAX_ITEMS, MAX_NAME, MAX_TEXT
 
-MAX_TEXT = 20_000
-"""The longest free text a single field may hold, in characters."""
+__all__ = [  # the enums are re-exported: callers look for them with the model
+    "MAX_TEXT",
+    "ActionItem",
+    "ActionPlan",
+    "AgendaItem",
+    "Agreement",
+    "AgreementStatus",
+    "ChecklistEntry",
+    "ChecklistStep",
+    "Closeness",
+    "Consent",
+    "ConsentKind",
+    "Coordinator",
+    "DataSource",
+    "DirectionHolder",
+    "ExternalParty",
+    "Family",
+    "FamilyPlan",
+    "Goal",
+    "GoalStatus",
+    "Intervention",
+    "MapSector",
+    "Meeting",
+    "MeetingKind",
+    "Member",
+    "MemberRole",
+    "Name",
+    "NetworkGroup",
+    "NetworkMember",
+    "Organization",
+    "Participant",
+    "Phase",
+    "PlanVersion",
+    "Ref",
+    "RoundEntry",
+    "Supporter",
+    "Text",
+    "YoungPersonSignature",
+]
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml_safe(value: str) -> str:
+    """Refuse characters XML cannot hold; line ends (CR LF, CR) become LF."""
     match = _XML_ILLEGAL.search(value)
     if match:
         raise PydanticCustomError(
@@ -42,140 +94,24 @@ def _xml_safe(value: str) -> str:
             "hold; remove it",
             {"code": f"{ord(match.group()):04X}", "pos": match.start() + 1},
         )
+    if "\r" in value:  # a document has no carriage return: every line end is a line break
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_xml_safe)]
-"""Free text: any Unicode a document can hold, newlines and tabs included."""
+"""Free text: any Unicode a document can hold, newlines and tabs included.
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_xml_safe)]
+Surrounding whitespace is stripped (``str_strip_whitespace``) and line ends are stored
+as ``\\n`` (CR LF and CR included)."""
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_xml_safe)]
 Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
 """A short id used to refer to a family member, coordinator or network member."""
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
-
-
-# --- closed sets ---------------------------------------------------------------------------
-
-
-class MemberRole(StrEnum):
-    """A family member's place in the family."""
-
-    PARENT = "parent"
-    OTHER_ADULT = "other_adult"
-    CHILD = "child"
-
-
-class DirectionHolder(StrEnum):
-    """Who holds direction of the plan, after the self-reliance assessment."""
-
-    FAMILY = "family"
-    PROFESSIONAL = "professional"
-
-
-class NetworkGroup(StrEnum):
-    """The three groups of the family's network in the plan."""
-
-    MUNICIPAL = "municipal"
-    EXTERNAL = "external"
-    PERSONAL = "personal"
-
-
-class MapSector(StrEnum):
-    """The four sectors of the network map."""
-
-    FAMILY = "family"
-    FRIENDS = "friends"
-    SCHOOL_WORK = "school_work"
-    PROFESSIONALS = "professionals"
-
-
-class Closeness(StrEnum):
-    """How close a network member stands to the family on the network map (ring)."""
-
-    CLOSE = "close"
-    MIDDLE = "middle"
-    DISTANT = "distant"
-
-
-class GoalStatus(StrEnum):
-    """Where a goal of the family stands."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    REACHED = "reached"
-    CHANGED = "changed"
-    DROPPED = "dropped"
-
-
-class AgreementStatus(StrEnum):
-    """Where an agreement stands."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    OVERDUE = "overdue"
-    CANCELLED = "cancelled"
-
-
-class MeetingKind(StrEnum):
-    """The kinds of meeting in the process, from first call to follow-up."""
-
-    PHONE = "phone"
-    SCREENING = "screening"
-    INTRODUCTION = "introduction"
-    PREPARATION = "preparation"
-    PRE_MEETING = "pre_meeting"
-    NETWORK = "network"
-    FAMILY_GROUP_CONFERENCE = "family_group_conference"
-    AFTER_MEETING = "after_meeting"
-    FOLLOW_UP = "follow_up"
-
-
-class ConsentKind(StrEnum):
-    """The two consent declarations of the toolbox."""
-
-    DATA_COLLECTION = "data_collection"
-    INFORMATION_SHARING = "information_sharing"
-
-
-class DataSource(StrEnum):
-    """Where absence and grades may be collected from (data-collection consent)."""
-
-    SCHOOL = "school"
-    INSTITUTION = "institution"
-
-
-class Phase(StrEnum):
-    """The phases of the process plan."""
-
-    REFERRAL = "referral"
-    TRUST_BUILDING = "trust_building"
-    ASSESSMENT = "assessment"
-    PLAN_1 = "plan_1"
-    PLAN_2 = "plan_2"
-    FOLLOW_UP = "follow_up"
-    EXIT = "exit"
-
-
-class ChecklistStep(StrEnum):
-    """The steps of the meeting script, in order."""
-
-    LETTER_AND_FLYER = "letter_and_flyer"
-    BOOK_MEETING_1 = "book_meeting_1"
-    ROOM_MEETING_1 = "room_meeting_1"
-    MEETING_1 = "meeting_1"
-    ROOM_MEETING_2_AND_NETWORK = "room_meeting_2_and_network"
-    INVITATION_SENT = "invitation_sent"
-    MEETING_2 = "meeting_2"
-    AGENDA_SENT = "agenda_sent"
-    PRE_MEETING = "pre_meeting"
-    NETWORK_MEETING = "network_meeting"
-    AFTER_MEETING = "after_meeting"
-    EVALUATION = "evaluation"
-    PLAN_SENT = "plan_sent"
 
 
 # --- people ------------------------------------------------------------------------------
@@ -302,7 +238,7 @@ class ActionPlan(_Model):
     """The action plan of one family member."""
 
     member: Ref
-    items: list[ActionItem] = Field(default_factory=list)
+    items: list[ActionItem] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class ExternalParty(_Model):
@@ -324,16 +260,18 @@ class Consent(_Model):
 
     kind: ConsentKind
     giver: Ref = Field(description="The member who gives consent.")
-    children: list[Ref] = Field(default_factory=list)
-    sources: list[DataSource] = Field(default_factory=list)
-    departments: list[Name] = Field(default_factory=list, description="Ticked internal ones.")
-    external_parties: list[ExternalParty] = Field(default_factory=list)
+    children: list[Ref] = Field(default_factory=list, max_length=MAX_ITEMS)
+    sources: list[DataSource] = Field(default_factory=list, max_length=MAX_ITEMS)
+    departments: list[Name] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Ticked internal ones."
+    )
+    external_parties: list[ExternalParty] = Field(default_factory=list, max_length=MAX_ITEMS)
     information_types: Text | None = None
     purpose: Text | None = None
     valid_until: date | None = None
     signed_on: date | None = None
     withdrawn_on: date | None = None
-    young_people: list[YoungPersonSignature] = Field(default_factory=list)
+    young_people: list[YoungPersonSignature] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Participant(_Model):
@@ -378,13 +316,13 @@ class Meeting(_Model):
     address: Text | None = None
     directions: Text | None = None
     leader: Name | None = None
-    participants: list[Participant] = Field(default_factory=list)
-    absentees: list[Name] = Field(default_factory=list)
-    agenda: list[AgendaItem] = Field(default_factory=list)
-    preparation_questions: list[Text] = Field(default_factory=list)
+    participants: list[Participant] = Field(default_factory=list, max_length=MAX_ITEMS)
+    absentees: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS)
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=MAX_ITEMS)
+    preparation_questions: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
     family_story: Text | None = None
     best_hope: Text | None = None
-    rounds: list[RoundEntry] = Field(default_factory=list)
+    rounds: list[RoundEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
     team_dialogue: Text | None = None
     next_meeting: dt.date | None = None
     notes: Text | None = None
@@ -418,7 +356,7 @@ class Organization(_Model):
     phone: Name | None = None
     email: Name | None = None
     website: Name | None = None
-    opening_hours: list[Text] = Field(default_factory=list)
+    opening_hours: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
     timezone: Name = "Europe/Copenhagen"
 
 
@@ -427,7 +365,7 @@ class Family(_Model):
 
     name: Name
     address: Text | None = None
-    members: list[Member] = Field(min_length=1)
+    members: list[Member] = Field(min_length=1, max_length=MAX_ITEMS)
     direction: DirectionHolder = DirectionHolder.FAMILY
     self_reliance: Text | None = Field(None, description="Why direction lies where it lies.")
     preferred_language: Name | None = Field(
@@ -443,18 +381,18 @@ class FamilyPlan(_Model):
     country: Country
     organization: Organization
     family: Family
-    coordinators: list[Coordinator] = Field(min_length=1)
+    coordinators: list[Coordinator] = Field(min_length=1, max_length=MAX_ITEMS)
     supporter: Supporter | None = None
     phase: Phase = Phase.REFERRAL
-    versions: list[PlanVersion] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list)
-    agreements: list[Agreement] = Field(default_factory=list)
-    network: list[NetworkMember] = Field(default_factory=list)
-    interventions: list[Intervention] = Field(default_factory=list)
-    action_plans: list[ActionPlan] = Field(default_factory=list)
-    consents: list[Consent] = Field(default_factory=list)
-    meetings: list[Meeting] = Field(default_factory=list)
-    checklist: list[ChecklistEntry] = Field(default_factory=list)
+    versions: list[PlanVersion] = Field(default_factory=list, max_length=MAX_ITEMS)
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_ITEMS)
+    agreements: list[Agreement] = Field(default_factory=list, max_length=MAX_ITEMS)
+    network: list[NetworkMember] = Field(default_factory=list, max_length=MAX_ITEMS)
+    interventions: list[Intervention] = Field(default_factory=list, max_length=MAX_ITEMS)
+    action_plans: list[ActionPlan] = Field(default_factory=list, max_length=MAX_ITEMS)
+    consents: list[Consent] = Field(default_factory=list, max_length=MAX_ITEMS)
+    meetings: list[Meeting] = Field(default_factory=list, max_length=MAX_ITEMS)
+    checklist: list[ChecklistEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _check_references_and_ids(self, info: ValidationInfo) -> FamilyPlan:

@@ -28,6 +28,7 @@ from babel.messages.pofile import read_po
 from ._builtin import templates_root
 from ._errors import PackError, UnknownChoiceError
 from ._kinds import KINDS
+from ._limits import check_template_file
 
 ENV_VAR = "FAMILYPLAN_DOCS_TEMPLATES"
 ENTRY_POINT_GROUP = "familyplan_docs.packs"
@@ -150,6 +151,7 @@ class Pack:
         for pack in self.chain():
             candidate = pack.path / f"{kind}.docx"
             if candidate.is_file():
+                check_template_file(candidate)  # size, zip bomb, <!DOCTYPE>: PackError
                 return candidate
         tried = ", ".join(str(p.path) for p in self.chain())
         raise PackError(f"pack {self.name!r} has no {kind}.docx (looked in: {tried})")

@@ -74,15 +74,28 @@ def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
 
 def render_to(plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.BytesIO) -> None:
     """Render one document kind (blank when *plan* is None) into *target*."""
+    from typing import cast
+
+    from ._compiled import compiled_template
+    from ._environment import render_budget
+
     source = pack.document(kind)
-    tpl = DocxTemplate(str(source))
-    tpl.init_docx()
     context = build_context(plan, pack) if plan else build_blank_context(pack)
     alt = ""
-    if MAP_IMAGE in tpl.get_xml():
-        context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
     try:
-        tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
+        compiled = compiled_template(source, pack)
+        if compiled is not None:  # patched and compiled once, reused for every render
+            job = compiled.start()
+            if compiled.mentions(MAP_IMAGE):
+                context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
+            job.render(context, target, alt_text=alt)
+            return
+        tpl = DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
+        tpl.init_docx()
+        if MAP_IMAGE in tpl.get_xml():
+            context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
+        with render_budget():  # the render limits hold for the document as a whole
+            tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     except SecurityError as exc:
         raise TemplateRenderError(
             f"{source}: the template tries something the sandbox forbids: {exc}"

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from templates.builder import DocBuilder  # noqa: E402
 
-LANGS = {"da": "da-DK", "nl": "nl-NL", "sv": "sv-SE"}
+LANGS = {"da": "da-DK", "nl": "nl-NL", "sv": "sv-SE", "en": "en-GB"}
 
 
 def texts(lang: str, name: str) -> dict[str, Any]:

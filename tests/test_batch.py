@@ -1,0 +1,205 @@
+"""Batch rendering: a folder of plans, one sub-folder per family, failures reported, flat memory."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import tracemalloc
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from familyplan_docs import FamilyPlanError, UnknownChoiceError
+from familyplan_docs._batch import (
+    BatchResult,
+    _drain,
+    _sub_folders,
+    plan_files,
+    render_batch,
+)
+from familyplan_docs._builtin import samples_root
+
+SAMPLES = sorted(samples_root().glob("*/*.json"))
+KINDS = ["flyer", "family_plan"]
+
+
+def family(index: int) -> dict[str, Any]:
+    """A variation of the bundled samples (a different family name and goal per index)."""
+    data: dict[str, Any] = json.loads(SAMPLES[index % len(SAMPLES)].read_text("utf-8"))
+    data = copy.deepcopy(data)
+    data["family"]["name"] = f"{data['family']['name']} {index}"
+    data["goals"][0]["goal"] = f"Goal number {index}: {data['goals'][0]['goal']}"
+    return data
+
+
+def write_families(folder: Path, count: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(start, start + count):
+        path = folder / f"family-{index:04d}.json"
+        path.write_text(json.dumps(family(index), ensure_ascii=False), "utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    write_families(folder, 3)
+    (folder / "broken.json").write_text('{"country": "DK", "family": {"name": 7}}', "utf-8")
+    (folder / "notes.txt").write_text("not a plan", "utf-8")
+    (folder / "~$family-0000.xlsx").write_bytes(b"lock file")
+    return folder
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_family_gets_its_folder_and_a_bad_one_is_reported(
+    plans: Path, tmp_path: Path, jobs: int
+) -> None:
+    out = tmp_path / "out"
+    result = render_batch(plans, out, kinds=KINDS, jobs=jobs, progress=False)
+    assert [p.name for p in result.ok] == ["family-0000", "family-0001", "family-0002"]
+    for folder in result.ok:
+        assert sorted(p.name for p in folder.iterdir()) == ["family_plan.docx", "flyer.docx"]
+    assert result.documents == 6
+    [(source, reason)] = result.failed
+    assert source == plans / "broken.json"
+    assert "$.family.name" in reason and "$.coordinators" in reason
+    assert not (out / "broken").exists()
+    assert result.exit_status == 2  # only bad input failed
+    assert result.seconds > 0
+    lines = result.report_lines()
+    assert lines[0].startswith("3 of 4 families rendered (6 files), 1 failed, in ")
+    assert lines[1] == f"FAILED {source}: 4 problem(s)"
+    assert any("$.family.name" in line for line in lines[2:])
+
+
+def test_each_plan_renders_in_its_own_country_pack_unless_a_locale_is_given(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "plans"
+    write_families(folder, 3)
+    by_country = render_batch(folder, tmp_path / "a", kinds=["flyer"], jobs=1, progress=False)
+    forced = render_batch(
+        folder, tmp_path / "b", locale="sv", kinds=["flyer"], jobs=1, progress=False
+    )
+    assert len(by_country.ok) == len(forced.ok) == 3
+    a = {p.name: (p / "flyer.docx").read_bytes() for p in by_country.ok}
+    b = {p.name: (p / "flyer.docx").read_bytes() for p in forced.ok}
+    same = [name for name in a if a[name] == b[name]]
+    assert len(same) == 1  # only the Swedish sample's family renders alike
+
+
+def test_a_progress_bar_does_not_get_in_the_way(
+    plans: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = render_batch(plans, tmp_path / "out", kinds=["flyer"], jobs=1, progress=True)
+    assert len(result.ok) == 3
+    assert "families" in capsys.readouterr().err.lower()
+
+
+def test_bad_arguments_fail_before_anything_is_rendered(plans: Path, tmp_path: Path) -> None:
+    with pytest.raises(UnknownChoiceError, match="family_plan"):
+        render_batch(plans, tmp_path / "o1", kinds=["nope"], progress=False)
+    with pytest.raises(UnknownChoiceError, match="available"):
+        render_batch(plans, tmp_path / "o2", locale="xx", progress=False)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FamilyPlanError, match="no plan files"):
+        render_batch(empty, tmp_path / "o3", progress=False)
+    with pytest.raises(FamilyPlanError, match="not a folder"):
+        render_batch(plans / "family-0000.json", tmp_path / "o4", progress=False)
+    assert not any((tmp_path / name).exists() for name in ("o1", "o2", "o3", "o4"))
+
+
+def test_plan_files_and_their_folders(tmp_path: Path) -> None:
+    for name in ("b.json", "a.JSON", "a.xlsx", ".hidden.json", "~$a.xlsx", "c.txt"):
+        (tmp_path / name).write_text("{}", "utf-8")
+    files = plan_files(tmp_path)
+    assert [p.name for p in files] == ["a.JSON", "a.xlsx", "b.json"]
+    assert _sub_folders(files) == ["a.JSON", "a.xlsx", "b"]
+
+
+def test_the_summary_counts_and_times() -> None:
+    result = BatchResult(
+        ok=[Path("x")], failed=[(Path("y.json"), "y.json: bad\n  $.a: no")], seconds=2.0
+    )
+    assert result.summary() == (
+        "1 of 2 families rendered (0 files), 1 failed, in 2.0 s, 1.0 families/s"
+    )
+    assert result.report_lines()[1:] == ["FAILED y.json: bad", "    $.a: no"]
+    assert result.exit_status == 1
+    result.bad_input = 1
+    assert result.exit_status == 2
+    assert BatchResult(ok=[Path("x")]).exit_status == 0
+
+
+def _run(folder: Path, out: Path) -> tuple[int, int]:
+    """Render a batch in this process; return the traced peak and what stays allocated."""
+    gc.collect()
+    tracemalloc.reset_peak()
+    result = render_batch(folder, out, kinds=KINDS, jobs=1, progress=False)
+    assert not result.failed
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    return peak, current
+
+
+def test_memory_stays_flat_however_many_families(tmp_path: Path) -> None:
+    write_families(tmp_path / "warm", 3)
+    write_families(tmp_path / "few", 30)
+    write_families(tmp_path / "many", 90, start=30)
+    render_batch(tmp_path / "warm", tmp_path / "o0", kinds=KINDS, jobs=1, progress=False)
+    tracemalloc.start()
+    try:
+        few_peak, few_kept = _run(tmp_path / "few", tmp_path / "o1")
+        many_peak, many_kept = _run(tmp_path / "many", tmp_path / "o2")
+    finally:
+        tracemalloc.stop()
+    margin = 2 * 1024 * 1024
+    assert many_peak < few_peak + margin, (few_peak, many_peak)
+    assert many_kept < few_kept + margin, (few_kept, many_kept)
+
+
+def test_workbooks_render_too_and_same_named_plans_keep_apart(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for suffix in (".json", ".xlsx"):
+        [source] = (samples_root() / "da").glob(f"*{suffix}")
+        (folder / f"haddad{suffix}").write_bytes(source.read_bytes())
+    result = render_batch(folder, tmp_path / "out", kinds=["flyer"], jobs=1, progress=False)
+    assert not result.failed
+    assert [p.name for p in result.ok] == ["haddad.json", "haddad.xlsx"]
+    assert all((p / "flyer.docx").is_file() for p in result.ok)
+
+
+class _DeadPool:
+    """A pool whose worker died after the first family."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, *args: object) -> Future[Any]:
+        self.submitted += 1
+        if self.submitted > 2:
+            raise BrokenProcessPool("gone")
+        future: Future[Any] = Future()
+        if self.submitted == 1:
+            future.set_result((True, "", 1, False))
+        else:
+            future.set_exception(BrokenProcessPool("gone"))
+        return future
+
+
+def test_a_dead_worker_fails_its_families_and_not_the_batch() -> None:
+    tasks = [(Path(f"p{i}.json"), Path(f"out/p{i}")) for i in range(5)]
+    seen: list[tuple[Path, bool, str]] = []
+    _drain(_DeadPool(), tasks, 1, lambda src, _dst, out: seen.append((src, out[0], out[1])))  # type: ignore[arg-type]
+    outcome = {src.name: (ok, reason) for src, ok, reason in seen}
+    assert sorted(outcome) == [f"p{i}.json" for i in range(5)]
+    assert outcome.pop("p0.json") == (True, "")
+    assert all(not ok and "worker process stopped" in why for ok, why in outcome.values())
