@@ -24,24 +24,8 @@ from pathlib import Path
 
 import docx
 
+from familyplan_docs import KINDS
 from familyplan_docs._pdf import convert_to_pdf, find_soffice
-
-KINDS = (
-    "process_plan",
-    "coordinator_role",
-    "checklist",
-    "flyer",
-    "phone_guide",
-    "screening_guide",
-    "consent_data",
-    "consent_sharing",
-    "family_plan",
-    "preparation_guide",
-    "network_map",
-    "agenda",
-    "invitation",
-    "minutes",
-)
 
 TEXT = (
     "Familien og netværket aftaler, hvem der gør hvad og hvornår. Æ Ø Å æ ø å. "
