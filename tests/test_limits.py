@@ -386,6 +386,9 @@ def test_ordinary_templates_render_as_before() -> None:
         items=["a", "", "b"],
     )
     assert out == "1/2:a&amp;;2/2:b&amp;;1,2|  a  |a-b|256|3|&lt;b&gt;|abab|4"
+    big_numbers = "{{ '%d' % 123456789012 }} {{ '{:,}'.format(12345678901234) }}"
+    assert _render(big_numbers) == "123456789012 12,345,678,901,234"
+    assert _render("{{ (10 ** 300)|string|length }}") == "301"
     tree = [{"name": "a", "children": [{"name": "b", "children": []}]}]
     recursive = "{% for n in tree recursive %}{{ n.name }}({{ loop(n.children) }}){% endfor %}"
     assert _render(recursive, tree=tree) == "a(b())"

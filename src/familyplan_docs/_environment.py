@@ -273,10 +273,8 @@ def _over(what: str, limit: int) -> RenderLimitError:
 
 
 def _size(value: Any) -> int:
-    """Characters (text) or entries (lists, mappings) of a value a template made."""
-    if isinstance(value, str | bytes | list | tuple | dict | set | frozenset):
-        return len(value)
-    return 0
+    """The characters of a text a template made (other values count nothing)."""
+    return len(value) if isinstance(value, str | bytes) else 0
 
 
 def _check_chars(chars: int) -> None:
@@ -301,29 +299,57 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_sized(value: Any) -> None:
-    """Refuse a value a template made that is over the text or list limits."""
-    if isinstance(value, str | bytes):
-        _check_chars(len(value))
-    elif isinstance(value, list | tuple | dict | set | frozenset):
+    """Refuse a list, mapping or number a template made that is over its limit.
+
+    (Text is counted by :meth:`RenderBudget.produce`.)
+    """
+    if isinstance(value, list | tuple | dict | set | frozenset):
         _check_items(len(value))
     else:
         _check_int(value)
 
 
-_WIDTH = re.compile(r"\d+")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*?:([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
 _NUMBER_RUN = re.compile(r"\d[\d -]{4,}\d")
 
 
-def _check_widths(fmt: Any, args: Iterable[Any]) -> None:
-    """Refuse a format string (``%`` or ``str.format``) that pads to a huge width."""
-    if not isinstance(fmt, str):
-        return
-    for digits in _WIDTH.findall(fmt):
-        if len(digits) > 9 or int(digits) > _limits.RENDER_MAX_CHARS:
-            raise _over("a padded text", _limits.RENDER_MAX_CHARS)
-    for arg in args:  # widths given as arguments (``%*s``, ``{:{}}``)
+def _check_width(text: str | None) -> None:
+    if text and text.isdigit() and (len(text) > 9 or int(text) > _limits.RENDER_MAX_CHARS):
+        raise _over("a padded text", _limits.RENDER_MAX_CHARS)
+
+
+def _check_width_args(args: Iterable[Any]) -> None:
+    for arg in args:
         if _is_int(arg) and abs(arg) > _limits.RENDER_MAX_CHARS:
             raise _over("a padded text", _limits.RENDER_MAX_CHARS)
+
+
+def _check_percent(fmt: Any, args: Iterable[Any]) -> None:
+    """Refuse ``%`` formatting (``'%9999999999s' % x``, ``'%*s' % (n, x)``) that pads hugely."""
+    if not isinstance(fmt, str | bytes):
+        return
+    text = fmt.decode("latin-1") if isinstance(fmt, bytes) else fmt
+    stars = False
+    for width, precision in _PERCENT_SPEC.findall(text):
+        _check_width(width)
+        _check_width(precision)
+        stars = stars or "*" in (width, precision)
+    if stars:  # widths given as arguments
+        _check_width_args(args)
+
+
+def _check_format(fmt: Any, args: Iterable[Any]) -> None:
+    """Refuse ``str.format`` (``'{:>9999999999}'``, ``'{:>{}}'``) that pads hugely."""
+    if not isinstance(fmt, str):
+        return
+    nested = False
+    for spec in _FORMAT_SPEC.findall(fmt):
+        for digits in re.findall(r"\d+", re.sub(r"\{[^{}]*\}", "", spec)):
+            _check_width(digits)
+        nested = nested or "{" in spec
+    if nested:  # widths given as arguments
+        _check_width_args(args)
 
 
 def _predict_binop(operator: str, left: Any, right: Any) -> None:
@@ -353,7 +379,7 @@ def _predict_binop(operator: str, left: Any, right: Any) -> None:
         values = right if isinstance(right, tuple) else (right,)
         if isinstance(right, dict):
             values = tuple(right.values())
-        _check_widths(left, values)
+        _check_percent(left, values)
 
 
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill"})
@@ -385,7 +411,7 @@ def _predict_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
             values = list(args) + list(kwargs.values())
             if name == "format_map" and args and isinstance(args[0], dict):
                 values = list(args[0].values())
-            _check_widths(owner, values)
+            _check_format(owner, values)
 
 
 def _predict_replace(text: Any, old: Any, new: Any, count: Any) -> None:
@@ -421,7 +447,7 @@ def _predict_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
         per_line = len(width) if isinstance(width, str) else width if _is_int(width) else 0
         _check_chars(len(value) + (value.count("\n") + 1) * max(per_line, 0))
     elif name == "format":
-        _check_widths(value, rest)
+        _check_percent(value, rest)
     elif name == "replace" and len(args) >= 3:
         count = args[3] if len(args) > 3 else kwargs.get("count", -1)
         _predict_replace(str(value), str(args[1]), str(args[2]), count)
