@@ -68,6 +68,8 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
         ) from None
     except UnicodeDecodeError:
         raise InputError(source, [Problem("$", "the file is not UTF-8 text")]) from None
+    except RecursionError:
+        raise InputError(source, [Problem("$", "the JSON is nested too deeply")]) from None
     try:
         return validate_plan(data)
     except ValidationError as exc:

@@ -7,6 +7,7 @@ expansion and external entities. The limits below bound what one read may cost.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.etree.ElementTree import Element
 
@@ -50,6 +51,9 @@ _OTHER_MAINS = {
         "it is a Word document, not a workbook"
     ),
 }
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?(?:row|c)\b[^>]*?\sr=\"[A-Z]{0,3}(\d{1,12})\"")
+_LAST_ROW = MAX_ROWS + 100  # data rows plus headers, help and the plan sheet's fields
+_CHUNK = 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
@@ -102,8 +106,32 @@ def _check_archive(archive: zipfile.ZipFile) -> str | None:
         return "not an .xlsx workbook: its [Content_Types].xml cannot be read"
     types = {el.get("ContentType", "") for el in root.iter() if el.tag.endswith("Override")}
     if _XLSX_MAIN in types:
-        return None
+        return _check_row_numbers(archive, infos)
     for content_type, reason in _OTHER_MAINS.items():
         if content_type in types:
             return f"not an .xlsx workbook: {reason}"
     return "not an .xlsx workbook: the package holds no spreadsheet"
+
+
+def _check_row_numbers(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Refuse a sheet that names a row far below any plan, before openpyxl walks the gap.
+
+    openpyxl yields every empty row up to a row's number, so one cell at row 2,000,000,000
+    would take hours; the sheet XML is scanned in chunks for row numbers instead.
+    """
+    for info in infos:
+        name = info.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        tail = b""
+        with archive.open(info) as handle:
+            while chunk := handle.read(_CHUNK):
+                data = tail + chunk
+                for match in _ROW_NUMBER.finditer(data):
+                    if int(match.group(1)) > _LAST_ROW:
+                        return (
+                            f"a sheet has data below row {_LAST_ROW}; a plan has at most "
+                            f"{MAX_ROWS} rows per sheet"
+                        )
+                tail = data[-256:]
+    return None
