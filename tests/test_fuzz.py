@@ -90,16 +90,6 @@ def _read(data: bytes) -> None:
             assert isinstance(plan, FamilyPlan)
 
 
-OPENPYXL_ERRORS = (ValueError, TypeError, KeyError, IndexError)
-READER_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=OPENPYXL_ERRORS,
-    reason="openpyxl raises ValueError, TypeError, KeyError or IndexError on a damaged sheet "
-    "while _workbook_read iterates it, and the reader lets them through instead of an "
-    "InputError (reported to the reader's author); remove this mark when fixed",
-)
-
-
 @fuzz(200)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_bytes(data: st.DataObject) -> None:
@@ -120,11 +110,6 @@ def test_workbook_reader_with_mutated_bytes(data: st.DataObject) -> None:
     _read(bytes(raw))
 
 
-@pytest.mark.xfail(
-    strict=False,  # about one input in fifty finds it: a run may miss it
-    raises=OPENPYXL_ERRORS,
-    reason=READER_BUG.kwargs["reason"],
-)
 @fuzz(150)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_xml(data: st.DataObject) -> None:
@@ -176,7 +161,6 @@ CELL_VALUE = st.one_of(
 _ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
 
 
-@READER_BUG
 @fuzz(150)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_cells(data: st.DataObject) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeElementTree
@@ -106,7 +107,10 @@ def _check_archive(archive: zipfile.ZipFile) -> str | None:
         return "not an .xlsx workbook: its [Content_Types].xml cannot be read"
     types = {el.get("ContentType", "") for el in root.iter() if el.tag.endswith("Override")}
     if _XLSX_MAIN in types:
-        return _check_row_numbers(archive, infos)
+        try:
+            return _check_row_numbers(archive, infos)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            return "not an .xlsx workbook: the zip package is damaged"
     for content_type, reason in _OTHER_MAINS.items():
         if content_type in types:
             return f"not an .xlsx workbook: {reason}"

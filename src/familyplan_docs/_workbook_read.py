@@ -50,6 +50,12 @@ _DAMAGED: tuple[type[BaseException], ...] = (
     zlib.error,
     EOFError,
     DefusedXmlException,
+    # openpyxl raises these on a damaged sheet while it is read (bad booleans or dates,
+    # a shared-string index out of range, unknown attributes)
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
 )
 with contextlib.suppress(ImportError):  # openpyxl parses with lxml when it is installed
     _DAMAGED += (importlib.import_module("lxml.etree").LxmlError,)
