@@ -3,7 +3,7 @@
 Typical use::
 
     from familyplan_docs import load_plan, render
-    plan = load_plan("samples/da/familien-hansen.json")
+    plan = load_plan("samples/da/familien-haddad.json")
     render(plan, "out/", locale="da", pdf=False)
 """
 
