@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from familyplan_docs import KINDS, list_packs
+from familyplan_docs import KINDS, FamilyPlan, Pack, list_packs, load_pack
 from familyplan_docs._builtin import samples_root, templates_root
+from familyplan_docs._workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_PACKS = sorted(p.name for p in templates_root().iterdir() if (p / "pack.toml").is_file())
@@ -78,3 +79,24 @@ def soffice_or_skip() -> str:
     if os.environ.get("CI"):
         pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
     pytest.skip("LibreOffice is not installed")
+
+
+# the workbook tests' plan, pack and filled workbook (a module's own fixture of the same
+# name takes precedence)
+
+
+@pytest.fixture
+def plan() -> FamilyPlan:
+    from .workbook_helpers import plan_data
+
+    return FamilyPlan.model_validate(plan_data())
+
+
+@pytest.fixture
+def da() -> Pack:
+    return load_pack("da")
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, da: Pack, plan: FamilyPlan) -> Path:
+    return write_workbook(da, tmp_path / "plan.xlsx", plan)

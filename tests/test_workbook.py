@@ -33,21 +33,6 @@ from .conftest import SAMPLES, soffice_or_skip
 from .workbook_helpers import CPR, PACKS, cell, edit, plan_data, problems
 
 
-@pytest.fixture
-def plan() -> FamilyPlan:
-    return FamilyPlan.model_validate(plan_data())
-
-
-@pytest.fixture
-def da() -> Pack:
-    return load_pack("da")
-
-
-@pytest.fixture
-def workbook(tmp_path: Path, da: Pack, plan: FamilyPlan) -> Path:
-    return write_workbook(da, tmp_path / "plan.xlsx", plan)
-
-
 @pytest.mark.parametrize("name", PACKS)
 def test_every_workbook_msgid_is_translated_in_built_in_pack(name: str) -> None:
     pack = load_pack(name)

@@ -23,23 +23,7 @@ from familyplan_docs._workbook_labels import (
 )
 from familyplan_docs._workbook_read import read_workbook
 
-from .workbook_helpers import CPR, cell, edit, place, plan_data, problems
-
-
-@pytest.fixture
-def plan() -> FamilyPlan:
-    return FamilyPlan.model_validate(plan_data())
-
-
-@pytest.fixture
-def da() -> Pack:
-    return load_pack("da")
-
-
-@pytest.fixture
-def workbook(tmp_path: Path, da: Pack, plan: FamilyPlan) -> Path:
-    return write_workbook(da, tmp_path / "plan.xlsx", plan)
-
+from .workbook_helpers import CPR, cell, edit, place, problems
 
 # -- strict reading: each kind of bad cell -----------------------------------------------
 

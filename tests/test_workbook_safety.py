@@ -12,27 +12,9 @@ import openpyxl.xml
 import pytest
 
 from familyplan_docs import _workbook_check, _workbook_read
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._packs import Pack, load_pack
-from familyplan_docs._workbook import write_workbook
+from familyplan_docs._packs import Pack
 
-from .workbook_helpers import cell, edit, plan_data, problems
-
-
-@pytest.fixture
-def plan() -> FamilyPlan:
-    return FamilyPlan.model_validate(plan_data())
-
-
-@pytest.fixture
-def da() -> Pack:
-    return load_pack("da")
-
-
-@pytest.fixture
-def workbook(tmp_path: Path, da: Pack, plan: FamilyPlan) -> Path:
-    return write_workbook(da, tmp_path / "plan.xlsx", plan)
-
+from .workbook_helpers import cell, edit, problems
 
 # -- safety of the XML parser and the catalog -----------------------------------------------
 
