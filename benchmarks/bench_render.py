@@ -127,7 +127,7 @@ def toolbox(lang: str, repeat: int) -> list[str]:
         f"  ratio           : {p_ms / c_ms:8.1f} x",
         f"  without network_map: compiled {c_nomap:.1f} ms, docxtpl {p_nomap:.1f} ms, "
         f"ratio {p_nomap / c_nomap:.1f} x",
-        f"  network map drawing alone (matplotlib): {statistics.median(drawing) * 1000:.1f} ms",
+        f"  network map drawing alone (layout, Pillow text, PNG): {statistics.median(drawing) * 1000:.1f} ms",
         "  per document kind (median ms):      compiled    docxtpl",
     ]
     for kind in kinds:

@@ -1,4 +1,8 @@
-"""The network map drawing: a PNG with no overlapping labels, any Unicode, stable bytes."""
+"""The network map drawing: a PNG with no overlapping labels, any Unicode, stable bytes.
+
+Overlap is judged on ink: every text is set again alone on a blank image, and the pixels it
+colours are compared with the other texts' and with its label's box.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matplotlib.transforms import Bbox
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from familyplan_docs._model import Closeness, MapSector
 from familyplan_docs._netmap import (
@@ -82,20 +85,29 @@ def draw(entries: list[MapEntry], centre: str = "Familien Hansen", dpi: int = 20
     return _draw(entries, centre_label=centre, sector_labels=SECTORS, ring_labels=RINGS, dpi=dpi)
 
 
-def text_extents(drawing: _Drawing) -> list[tuple[str, str, Bbox]]:
-    """``(gid, text, extent in pixels)`` of every drawn text, chips included."""
-    fig = drawing.figure
-    fig.canvas.draw()  # also sizes the ring labels' chips
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+PixelBox = tuple[float, float, float, float]
+
+
+def text_extents(drawing: _Drawing) -> list[tuple[str, str, PixelBox]]:
+    """``(gid, text, ink extent in pixels)`` of every drawn text, chips included."""
     found = []
-    for artist in fig.axes[0].texts:
-        if not artist.get_visible() or not artist.get_text():
-            continue
-        extent = artist.get_window_extent(renderer)
-        patch = artist.get_bbox_patch()
-        if patch is not None:
-            extent = Bbox.union([extent, patch.get_window_extent(renderer)])
-        found.append((artist.get_gid() or "", artist.get_text(), extent))
+    for label in drawing.labels:
+        for placed in label.texts:
+            ink = Image.new("L", drawing.image.size, 0)
+            drawing.draw_text(ImageDraw.Draw(ink), placed, "#ffffff")
+            box = ink.getbbox()
+            if box is None:
+                continue
+            extent: PixelBox = box
+            chip = drawing.chip(placed)
+            if chip is not None:
+                extent = (
+                    min(box[0], chip[0]),
+                    min(box[1], chip[1]),
+                    max(box[2], chip[2]),
+                    max(box[3], chip[3]),
+                )
+            found.append((f"{label.role}-{label.index}", placed.text, extent))
     return found
 
 
@@ -105,22 +117,39 @@ def assert_no_overlap(drawing: _Drawing) -> None:
     for (gid_a, text_a, a), (gid_b, text_b, b) in itertools.combinations(extents, 2):
         if gid_a == gid_b and gid_a.startswith(("entry-", "more-")):
             continue  # a name and its note
-        width = min(a.x1, b.x1) - max(a.x0, b.x0)
-        height = min(a.y1, b.y1) - max(a.y0, b.y0)
+        width = min(a[2], b[2]) - max(a[0], b[0])
+        height = min(a[3], b[3]) - max(a[1], b[1])
         if width > 0 and height > 0:
             clashes.append(f"{text_a!r} ({gid_a}) overlaps {text_b!r} ({gid_b})")
     assert not clashes, "\n".join(clashes)
+
+
+def assert_ink_inside_boxes(drawing: _Drawing) -> None:
+    """The layout's box of every label holds all the ink of its texts."""
+    problems = []
+    for label in drawing.labels:
+        x0, y1 = drawing.to_pixels(label.box[0], label.box[1])
+        x1, y0 = drawing.to_pixels(label.box[2], label.box[3])
+        for placed in label.texts:
+            ink = Image.new("L", drawing.image.size, 0)
+            drawing.draw_text(ImageDraw.Draw(ink), placed, "#ffffff")
+            box = ink.getbbox()
+            if box is None:
+                continue
+            if box[0] < x0 - 1 or box[1] < y0 - 1 or box[2] > x1 + 1 or box[3] > y1 + 1:
+                problems.append(f"{placed.text!r}: ink {box} outside {(x0, y0, x1, y1)}")
+    assert not problems, "\n".join(problems)
 
 
 def assert_inside_cells(drawing: _Drawing, entries: list[MapEntry]) -> None:
     """Every entry's texts lie inside its own quarter ring; nothing leaves the image."""
     radii = drawing.radii
     rings = list(Closeness)
-    to_data = drawing.figure.axes[0].transData.inverted()
     problems = []
-    width, height = drawing.figure.canvas.get_width_height()
+    width, height = drawing.image.size
+    half = width / 2
     for gid, text, extent in text_extents(drawing):
-        if extent.x0 < 0 or extent.y0 < 0 or extent.x1 > width or extent.y1 > height:
+        if extent[0] < 0 or extent[1] < 0 or extent[2] > width or extent[3] > height:
             problems.append(f"{text!r} leaves the image")
         if not gid.startswith(("entry-", "more-")):
             continue
@@ -131,7 +160,8 @@ def assert_inside_cells(drawing: _Drawing, entries: list[MapEntry]) -> None:
         if label.role == "entry":
             entry = entries[label.index]
             assert (label.sector, label.closeness) == (entry.sector, entry.closeness)
-        (x0, y0), (x1, y1) = to_data.transform([(extent.x0, extent.y0), (extent.x1, extent.y1)])
+        x0, x1 = extent[0] / half - 1, extent[2] / half - 1
+        y0, y1 = 1 - extent[3] / half, 1 - extent[1] / half
         sx, sy = QUADRANT[label.sector]
         r_in = radii[rings.index(label.closeness)]
         r_out = radii[rings.index(label.closeness) + 1]
@@ -178,6 +208,7 @@ LAYOUTS = {
 def test_labels_do_not_overlap_and_stay_in_their_cell(entries: list[MapEntry]) -> None:
     drawing = draw(entries)
     assert_no_overlap(drawing)
+    assert_ink_inside_boxes(drawing)
     assert_inside_cells(drawing, entries)
     shown, hidden = shown_entries(drawing)
     assert hidden == 0, "up to 40 entries are all drawn by name"
@@ -205,6 +236,7 @@ ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 def test_any_text_draws_without_warning_or_overlap(entries: list[MapEntry], centre: str) -> None:
     drawing = draw(entries, centre=centre)  # a warning would fail: filterwarnings = error
     assert_no_overlap(drawing)
+    assert_ink_inside_boxes(drawing)
     assert_inside_cells(drawing, entries)
     assert shown_entries(drawing) == (set(range(len(entries))), 0)
 
@@ -237,7 +269,7 @@ def test_png_is_16_cm_square_at_the_dpi() -> None:
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         with Image.open(io.BytesIO(png)) as image:
             assert image.size == (round(16 / 2.54 * dpi),) * 2
-            assert image.mode == "RGBA"
+            assert image.mode == "P", "a 256-colour PNG: small, and exact for the flat areas"
             assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
             assert "Software" not in image.info
 
@@ -331,3 +363,19 @@ def test_rings_differ_in_greyscale() -> None:
         assert greys == sorted(greys)
         assert min(b - a for a, b in itertools.pairwise(greys)) > 0.04
         assert greys[-1] < 0.97 and greys[0] > 0.7, "light enough for black text and a pen"
+
+
+def test_png_keeps_every_tint_and_the_white_exactly() -> None:
+    """The fixed palette never merges the palest tints into white (an adaptive one did)."""
+    png = draw_network_map([], centre_label="", sector_labels=SECTORS, ring_labels=RINGS)
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+        half = image.size[0] / 2
+    middles = dict(zip(Closeness, (0.29, 0.555, 0.80), strict=True))
+    for sector, (sx, sy) in QUADRANT.items():
+        for ring, radius in middles.items():
+            x = y = radius / math.sqrt(2)
+            pixel = (round((1 + sx * x) * half), round((1 - sy * y) * half))
+            expected = tuple(round(part * 255) for part in _tint(sector, ring))
+            assert rgb.getpixel(pixel) == expected, (sector, ring)
+    assert rgb.getpixel((2, round(half))) == (255, 255, 255)

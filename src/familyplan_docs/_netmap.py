@@ -4,71 +4,45 @@ The map is three rings of closeness (close, middle, distant, inner to outer) aro
 family in the centre, cut into four sectors: family top left, friends and neighbours top
 right, school and work bottom right, professionals bottom left. Every visible word comes
 from the caller, so the drawing itself holds no language.
+
+The rings and sectors are drawn once per size with matplotlib (antialiased shapes) and
+kept; the labels are laid out by :mod:`._netmap_layout` and set with Pillow by
+:mod:`._netmap_text`, which is what makes a map cost milliseconds rather than the tenth of
+a second matplotlib's text machinery needs.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Literal
+from functools import lru_cache
 
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, fontManager, get_font
-from matplotlib.ft2font import LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
-from matplotlib.text import Text
+from PIL import Image, ImageDraw
 
 from ._model import Closeness, MapSector
+from ._netmap_layout import (
+    _CHIP_PAD,
+    _FIG_INCHES,
+    _HALF,
+    _R_CENTRE,
+    _R_OUTER,
+    _TEXT,
+    MapEntry,
+    PlacedLabel,
+    _Measure,
+    _PlacedText,
+    _Radii,
+    lay_out,
+)
+from ._netmap_text import PixelBox, TextSetter
 
 __all__ = ["MapEntry", "draw_network_map"]
-
-
-@dataclass(frozen=True)
-class MapEntry:
-    """One person on the network map: a name placed in a sector and a ring of closeness.
-
-    ``note`` is a short relation (such as a grandmother) drawn smaller under the name when
-    there is room for it.
-    """
-
-    name: str
-    sector: MapSector
-    closeness: Closeness
-    note: str = ""
-
-
-# --- geometry (data units: the square figure spans -1 .. 1 on both axes) -------------------
-
-_FIG_INCHES = 16 / 2.54
-"""The image is drawn at its printed size, 16 cm square, so font sizes are real points."""
-_HALF = 1.0
-_PT_PER_UNIT = _FIG_INCHES * 72 / (2 * _HALF)
-_R_CENTRE = 0.15
-_R_OUTER = 0.92
-_DEFAULT_RADII = (_R_CENTRE, 0.43, 0.68, _R_OUTER)
-"""Centre circle and the outer edges of the close, middle and distant rings."""
-_MIN_RING = 0.14
-"""The narrowest a ring may become to make room for a crowded one (room for its label)."""
-_PACKING = 0.55
-"""Roughly how much of a cell's area the labels in it can cover."""
-_QUADRANT: dict[MapSector, tuple[int, int]] = {
-    MapSector.FAMILY: (-1, 1),
-    MapSector.FRIENDS: (1, 1),
-    MapSector.SCHOOL_WORK: (1, -1),
-    MapSector.PROFESSIONALS: (-1, -1),
-}
-_GAP = 3.0 / _PT_PER_UNIT  # between a label and a line
-_HGAP_EM = 0.6  # between labels side by side, in em of their type
-_VGAP_EM = 0.25  # between rows of labels
-_EDGE = 8.0 / _PT_PER_UNIT  # between the image edge and a sector label
 
 # --- colours: light tints, darker towards the family, distinct in greyscale too ----------
 
@@ -85,784 +59,11 @@ _RING_TINT: dict[Closeness, float] = {
 }
 _STRONG_LINE = "#555555"
 _THIN_LINE = "#8a8a8a"
-_TEXT = "#000000"
-_NOTE_TEXT = "#333333"
-_RING_TEXT = "#4a4a4a"
 
-# --- fonts -------------------------------------------------------------------------------
-
-_FAMILIES = (
-    "Noto Sans",
-    "Noto Sans Arabic",
-    "Noto Naskh Arabic",
-    "Noto Sans Hebrew",
-    "DejaVu Sans",
-    "Noto Sans Symbols",
-    "Noto Sans Symbols2",
-    "Noto Sans CJK JP",
-    "Noto Emoji",
-)
-"""Tried in order for every character; only the installed ones are used.
-
-DejaVu Sans ships with matplotlib, so there is always one font.
-"""
-_INVISIBLE_CONTROLS = frozenset(
-    "\u00ad\u061c\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-"""Format characters that shape or order text (joiners, bidi marks) and draw nothing."""
-_ELLIPSIS = "\u2026"
-_HAlign = Literal["left", "center", "right"]
-_VAlign = Literal["top", "center", "bottom"]
-_Slant = Literal["normal", "italic"]
-_Box = tuple[float, float, float, float]
-"""``(x0, y0, x1, y1)`` in data units."""
-_EMPTY_NAME = "\u2022"
-_LINESPACING = 1.1
-_WORD_EM = 9.0
-"""How wide (in em) one word of a name may grow before it is cut short."""
-
-
-@lru_cache(maxsize=4)
-def _families(weight: int) -> tuple[str, ...]:
-    """The installed font families that have a face of ``weight``, in fallback order."""
-    have = {(font.name, font.weight) for font in fontManager.ttflist}
-    found = tuple(name for name in _FAMILIES if (name, weight) in have)
-    return found or ("DejaVu Sans",)
-
-
-@lru_cache(maxsize=8)
-def _charmaps(weight: int, style: _Slant) -> tuple[tuple[str, frozenset[int]], ...]:
-    """Each installed fallback family with the code points its font can draw."""
-    maps: list[tuple[str, frozenset[int]]] = []
-    for family in _families(weight):
-        prop = FontProperties(family=family, weight=weight, style=style)
-        path = findfont(prop, fallback_to_default=False)
-        maps.append((family, frozenset(get_font(path).get_charmap())))
-    return tuple(maps)
-
-
-@lru_cache(maxsize=8)
-def _coverage(weight: int, style: _Slant) -> frozenset[int]:
-    """Every code point that some font of the fallback list can draw."""
-    return frozenset().union(*(points for _, points in _charmaps(weight, style)))
-
-
-@lru_cache(maxsize=4096)
-def _families_for(text: str, weight: int, style: _Slant) -> tuple[str, ...]:
-    """The fallback families ``text`` needs, in fallback order.
-
-    The first family and, for each character it lacks, the first family that has it:
-    what matplotlib would pick from the full list, with less font lookup per text.
-    """
-    maps = _charmaps(weight, style)
-    needed = {maps[0][0]}
-    for ch in set(text):
-        point = ord(ch)
-        if point in maps[0][1]:
-            continue
-        for family, points in maps[1:]:
-            if point in points:
-                needed.add(family)
-                break
-    return tuple(family for family, _ in maps if family in needed)
-
-
-@lru_cache(maxsize=4096)
-def _advance(ch: str, weight: int, style: _Slant) -> float:
-    """How far one character moves the pen, in em, in the font that draws it."""
-    point = ord(ch)
-    for family, points in _charmaps(weight, style):
-        if point in points:
-            prop = FontProperties(family=family, weight=weight, style=style)
-            font = get_font(findfont(prop, fallback_to_default=False))
-            font.set_size(_EM_SIZE, 72)
-            glyph = font.load_char(point, flags=LoadFlags.NO_HINTING)
-            return float(glyph.linearHoriAdvance) / 65536 / _EM_SIZE
-    return 0.0
-
-
-_EM_SIZE = 48.0
-
-
-@dataclass(frozen=True)
-class _Style:
-    """Font size, weight and slant of one piece of text."""
-
-    size: float
-    weight: int = 400
-    style: _Slant = "normal"
-
-    def prop(self, text: str) -> FontProperties:
-        """The font for ``text`` in this style."""
-        return FontProperties(
-            family=list(_families_for(text, self.weight, self.style)),
-            size=self.size,
-            weight=self.weight,
-            style=self.style,
-        )
-
-
-def _clean(text: str, style: _Style) -> str:
-    """``text`` on one line, without the characters no installed font can draw.
-
-    Dropping them (an emoji the fonts lack, say) keeps the name readable and keeps
-    matplotlib from warning about missing glyphs; joiners and bidi marks stay.
-    """
-    coverage = _coverage(style.weight, style.style)
-    kept = [
-        ch
-        for ch in " ".join(text.split())
-        if ch == " "
-        or ch in _INVISIBLE_CONTROLS
-        or (ord(ch) in coverage and unicodedata.category(ch) != "Cc")
-    ]
-    cleaned = " ".join("".join(kept).split())
-    return cleaned if cleaned.strip("".join(_INVISIBLE_CONTROLS)).strip() else ""
-
-
-class _Measure:
-    """Measures text in data units with the renderer that will draw it."""
-
-    def __init__(self, fig: Figure, renderer: RendererBase) -> None:
-        self._fig = fig
-        self._renderer = renderer
-        self._px = fig.bbox.width / (2 * _HALF)
-        self._props: dict[tuple[_Style, tuple[str, ...]], FontProperties] = {}
-        self._widths: dict[tuple[str, _Style], float] = {}
-        self._boxes: dict[tuple[str, _Style, _HAlign, _VAlign], _Box] = {}
-
-    def prop(self, style: _Style, text: str) -> FontProperties:
-        """The font for ``text`` in ``style`` (shared between texts that need the same)."""
-        key = (style, _families_for(text, style.weight, style.style))
-        if key not in self._props:
-            self._props[key] = style.prop(text)
-        return self._props[key]
-
-    def width(self, line: str, style: _Style) -> float:
-        """The width of one line of text, from the glyphs' advances (no kerning or shaping).
-
-        Good enough to decide where to wrap; the boxes that keep labels apart are measured
-        exactly by :meth:`box`.
-        """
-        key = (line, style)
-        if key not in self._widths:
-            ems = sum(_advance(ch, style.weight, style.style) for ch in line)
-            self._widths[key] = ems * style.size / _PT_PER_UNIT
-        return self._widths[key]
-
-    def box(self, text: str, style: _Style, ha: _HAlign, va: _VAlign) -> _Box:
-        """The extent ``(x0, y0, x1, y1)`` of ``text`` drawn at the point ``(0, 0)``."""
-        key = (text, style, ha, va)
-        if key not in self._boxes:
-            artist = _text_artist(0.0, 0.0, text, self.prop(style, text), ha, va, _TEXT)
-            artist.set_figure(self._fig)
-            extent = artist.get_window_extent(self._renderer)
-            self._boxes[key] = (
-                extent.x0 / self._px,
-                extent.y0 / self._px,
-                extent.x1 / self._px,
-                extent.y1 / self._px,
-            )
-        return self._boxes[key]
-
-
-def _text_artist(
-    x: float, y: float, text: str, prop: FontProperties, ha: _HAlign, va: _VAlign, color: str
-) -> Text:
-    """A plain text artist: never mathtext or TeX, whatever the rcParams say."""
-    return Text(
-        x,
-        y,
-        text,
-        color=color,
-        fontproperties=prop,
-        horizontalalignment=ha,
-        verticalalignment=va,
-        multialignment=ha,
-        linespacing=_LINESPACING,
-        usetex=False,
-        parse_math=False,
-        wrap=False,
-        antialiased=True,
-    )
-
-
-# --- wrapping ----------------------------------------------------------------------------
-
-
-def _ellipsize(text: str, max_width: float, width: Callable[[str], float]) -> str:
-    """``text`` cut short with an ellipsis so that it fits ``max_width``."""
-    if width(text) <= max_width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if width(text[:mid].rstrip() + _ELLIPSIS) <= max_width:
-            lo = mid
-        else:
-            hi = mid - 1
-    cut = lo
-    while 0 < cut < len(text) and (
-        unicodedata.combining(text[cut]) or text[cut] in _INVISIBLE_CONTROLS
-    ):
-        cut -= 1  # never split a letter from its accent or a joined pair
-    return text[:cut].rstrip() + _ELLIPSIS
-
-
-def _tokens(text: str, max_width: float, width: Callable[[str], float]) -> list[tuple[str, bool]]:
-    """Pieces a line may break after: words, and parts of a too wide word after a hyphen.
-
-    Each piece says whether a space goes before it.
-    """
-    pieces: list[tuple[str, bool]] = []
-    for word in text.split(" "):
-        parts = word.split("-") if width(word) > max_width else [word]
-        for i, part in enumerate(parts):
-            piece = part + ("-" if i < len(parts) - 1 else "")
-            if piece:
-                pieces.append((piece, i == 0))
-    return pieces
-
-
-def _wrap(
-    text: str,
-    max_width: float,
-    max_lines: int,
-    width: Callable[[str], float],
-    word_width: float = 0.0,
-) -> str:
-    """``text`` broken into at most ``max_lines`` lines that fit ``max_width``.
-
-    Breaks at spaces and after hyphens; a single word may run up to ``word_width``
-    before it is cut; what does not fit ends in an ellipsis.
-    """
-    if width(text) <= max_width:
-        return text
-    longest = max((width(word) for word in text.split(" ")), default=0.0)
-    max_width = max(max_width, min(longest, word_width))
-    pieces = _tokens(text, max_width, width)
-
-    def joined(part: Sequence[tuple[str, bool]]) -> str:
-        return "".join(
-            f" {piece}" if spaced and i else piece for i, (piece, spaced) in enumerate(part)
-        )
-
-    starts = [0]  # the piece each line starts with
-    for at in range(1, len(pieces)):
-        if width(joined(pieces[starts[-1] : at + 1])) > max_width:
-            starts.append(at)
-    starts = starts[:max_lines]
-    ends = [*starts[1:], len(pieces)]
-    lines = [joined(pieces[start:end]) for start, end in zip(starts, ends, strict=True)]
-    return "\n".join(_ellipsize(line, max_width, width) for line in lines)
-
-
-# --- placed labels -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _PlacedText:
-    """One text artist to draw, anchored at ``(x, y)`` in data units."""
-
-    text: str
-    x: float
-    y: float
-    style: _Style
-    ha: _HAlign
-    va: _VAlign
-    color: str = _TEXT
-    chip: bool = False
-
-
-@dataclass(frozen=True)
-class PlacedLabel:
-    """A laid-out label: what it belongs to, its texts and its box in data units.
-
-    ``role`` is ``entry`` (``index`` is the entry's position), ``more`` (the ``+N`` of
-    entries that did not fit a crowded cell), ``centre``, ``sector`` or ``ring``.
-    """
-
-    role: str
-    index: int
-    sector: MapSector | None
-    closeness: Closeness | None
-    texts: tuple[_PlacedText, ...]
-    box: _Box
-
-
-@dataclass(frozen=True)
-class _Level:
-    """How large and how long the labels of one cell may be."""
-
-    size: float
-    lines: int
-    width_em: float
-    note: bool
-
-    @property
-    def width(self) -> float:
-        return self.width_em * self.size / _PT_PER_UNIT
-
-
-def _levels() -> list[_Level]:
-    """The label styles a cell tries, from the most to the least generous.
-
-    The note goes first, then the type shrinks, and only then do names lose a line.
-    """
-    levels = [_Level(9.0, 2, 9.0, True), _Level(9.0, 2, 6.5, True), _Level(8.0, 2, 6.5, True)]
-    levels += [_Level(size, 2, 6.5, False) for size in (9.0, 8.0, 7.0, 6.5, 6.0, 5.5, 5.0)]
-    levels += [_Level(size, 1, 6.5, False) for size in (6.0, 5.5, 5.0)]
-    levels += [_Level(5.0, 1, width_em, False) for width_em in (5.0, 4.0, 3.0)]
-    return levels
-
-
-_LEVELS = _levels()
-_COMFORTABLE = 3
-"""The index in :data:`_LEVELS` of names in full size without notes."""
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """A label drawn at the name anchor ``(0, 0)``: its texts and their joint extent."""
-
-    name: str
-    name_style: _Style
-    note: str
-    note_style: _Style
-    note_dy: float
-    box: _Box
-
-    @property
-    def w(self) -> float:
-        return self.box[2] - self.box[0]
-
-    @property
-    def h(self) -> float:
-        return self.box[3] - self.box[1]
-
-
-def _shape(measure: _Measure, name: str, note: str, level: _Level) -> _Shape:
-    """Wrap and measure one entry's label at ``level``."""
-    name_style = _Style(level.size)
-    note_style = _Style(round(level.size * 0.82, 1))
-    name_text = _wrap(
-        name,
-        level.width,
-        level.lines,
-        lambda s: measure.width(s, name_style),
-        _WORD_EM * level.size / _PT_PER_UNIT,
-    )
-    x0, y0, x1, y1 = measure.box(name_text, name_style, "center", "top")
-    note_text = ""
-    note_dy = y0
-    if level.note and note:
-        note_text = _ellipsize(note, level.width, lambda s: measure.width(s, note_style))
-        nx0, ny0, nx1, _ = measure.box(note_text, note_style, "center", "top")
-        x0, x1, y0 = min(x0, nx0), max(x1, nx1), note_dy + ny0
-    return _Shape(name_text, name_style, note_text, note_style, note_dy, (x0, y0, x1, y1))
-
-
-# --- packing labels into one cell ------------------------------------------------------------
-
-
-def _balance(widths: Sequence[float], capacities: Sequence[float], hgap: float) -> list[int] | None:
-    """How many labels, in order, go on each row so that the fullest row is least full.
-
-    ``None`` when they do not fit at all.
-    """
-    n, k = len(widths), len(capacities)
-
-    def fill(row: int, start: int, stop: int) -> float:
-        if start == stop:
-            return 0.0
-        need = sum(widths[start:stop]) + hgap * (stop - start - 1)
-        cap = capacities[row]
-        return need / cap if cap > 0 and need <= cap else math.inf
-
-    inf = (math.inf, math.inf)
-    best: list[list[tuple[float, float]]] = [[inf] * (n + 1) for _ in range(k + 1)]
-    choice: list[list[int]] = [[0] * (n + 1) for _ in range(k + 1)]
-    best[0][0] = (0.0, 0.0)
-    for row in range(1, k + 1):
-        for stop in range(n + 1):
-            for start in range(stop, -1, -1):
-                prev = best[row - 1][start]
-                if prev[0] == math.inf:
-                    continue
-                f = fill(row - 1, start, stop)
-                if f == math.inf:
-                    break  # more labels on this row only makes it fuller
-                value = (max(prev[0], f), prev[1] + f * f)
-                if value < best[row][stop]:
-                    best[row][stop] = value
-                    choice[row][stop] = start
-    if best[k][n][0] == math.inf:
-        return None
-    counts: list[int] = []
-    stop = n
-    for row in range(k, 0, -1):
-        start = choice[row][stop]
-        counts.append(stop - start)
-        stop = start
-    return counts[::-1]
-
-
-def _fits_greedily(widths: Sequence[float], capacities: Sequence[float], hgap: float) -> bool:
-    """Whether the labels, in order, fit the rows at all (fill each row before the next)."""
-    i = 0
-    for cap in capacities:
-        used = 0.0
-        while i < len(widths) and used + widths[i] + (hgap if used else 0.0) <= cap:
-            used += widths[i] + (hgap if used else 0.0)
-            i += 1
-    return i == len(widths)
-
-
-def _row_bottoms(
-    low: float, high: float, rows: int, row_h: float, vgap: float
-) -> Iterator[list[float]]:
-    """Ways to stand ``rows`` rows between heights ``low`` and ``high``, nicest first.
-
-    First spread over the whole height, then as closer blocks at several heights.
-    """
-    slack = (high - low) - rows * (row_h + vgap)
-    if slack < 0:
-        return
-    for squeeze, positions in (
-        (1.0, (0.5,)),
-        (0.5, (0.5, 0.75, 0.25, 1.0, 0.0)),
-        (0.0, (0.5, 0.625, 0.75, 0.875, 1.0, 0.375, 0.25, 0.125, 0.0)),
-    ):
-        window = rows * (row_h + vgap) + slack * squeeze
-        for position in positions:
-            start = low + (slack - slack * squeeze) * position
-            gap = (window - rows * row_h) / rows
-            yield [start + gap / 2 + j * (row_h + gap) for j in range(rows)]
-
-
-def _pack(
-    sizes: Sequence[tuple[float, float]],
-    r_in: float,
-    r_out: float,
-    margin_v: float,
-    font_size: float,
-) -> list[tuple[float, float]] | None:
-    """Lower left corners for boxes of ``sizes`` inside one quarter ring, or ``None``.
-
-    Works in the top right quarter (mirror for the others): the boxes stand in horizontal
-    rows spread over the height of the cell, spread along each row, and stay clear of both
-    circles and both dividers.
-    """
-    if not sizes:
-        return []
-    lo, hi = r_in + _GAP, r_out - _GAP
-    hgap = _HGAP_EM * font_size / _PT_PER_UNIT
-    vgap = _VGAP_EM * font_size / _PT_PER_UNIT
-    row_h = max(h for _, h in sizes)
-    widths = [w for w, _ in sizes]
-    most_rows = min(len(sizes), int((hi - margin_v) / (row_h + vgap)))
-    for rows in range(most_rows, 0, -1):
-        for bottoms in _row_bottoms(margin_v, hi, rows, row_h, vgap):
-            spans: list[tuple[float, float]] = []
-            for bottom in bottoms:
-                top = bottom + row_h
-                u_lo = max(_GAP, math.sqrt(max(lo * lo - bottom * bottom, 0.0)))
-                u_hi = math.sqrt(hi * hi - top * top) if hi > top else 0.0
-                spans.append((u_lo, u_hi))
-            capacities = [u_hi - u_lo for u_lo, u_hi in spans]
-            if not _fits_greedily(widths, capacities, hgap):
-                continue
-            counts = _balance(widths, capacities, hgap)
-            if counts is None:
-                continue
-            corners: list[tuple[float, float]] = []
-            i = 0
-            for (u_lo, u_hi), bottom, count in zip(spans, bottoms, counts, strict=True):
-                row = sizes[i : i + count]
-                step = ((u_hi - u_lo) - sum(w for w, _ in row)) / (count + 1)
-                u = u_lo + step
-                for w, h in row:
-                    corners.append((u, bottom + (row_h - h) / 2))
-                    u += w + step
-                i += count
-            return corners
-    return None
-
-
-def _layout_cell(
-    measure: _Measure,
-    items: Sequence[tuple[int, str, str]],
-    sector: MapSector,
-    ring: Closeness,
-    radii: _Radii,
-    margin_v: float,
-) -> tuple[list[PlacedLabel], int]:
-    """Labels for the entries ``(index, name, note)`` of one sector and ring, and a step.
-
-    Takes the most generous label style that fits (a binary search over the styles,
-    which grow less generous in order), so a crowded cell gets smaller type. The step is
-    the index of the style in :data:`_LEVELS`, or beyond the last when names had to give
-    way to ``+N``.
-    """
-    if not items:
-        return [], 0
-    r_in, r_out = radii.ring(ring)
-    indices = [index for index, _, _ in items]
-    tried: dict[int, list[PlacedLabel] | None] = {}
-
-    def attempt(at: int) -> list[PlacedLabel] | None:
-        if at not in tried:
-            level = _LEVELS[at]
-            shapes = [_shape(measure, name, note, level) for _, name, note in items]
-            sizes = [(s.w, s.h) for s in shapes]
-            corners = _pack(sizes, r_in, r_out, margin_v, level.size)
-            tried[at] = None if corners is None else _place(shapes, corners, indices, sector, ring)
-        return tried[at]
-
-    low, high = 0, len(_LEVELS) - 1
-    if attempt(0) is None:
-        low = 1
-        while low < high:
-            middle = (low + high) // 2
-            if attempt(middle) is None:
-                low = middle + 1
-            else:
-                high = middle
-    if (found := attempt(low)) is not None:
-        return found, low
-    # Too many for the cell even in the smallest type: show those that fit and "+N".
-    level = _LEVELS[-1]
-    shapes = [_shape(measure, name, note, level) for _, name, note in items]
-    for shown in range(len(items) - 1, -1, -1):
-        more = _shape(measure, f"+{len(items) - shown}", "", level)
-        kept = [*shapes[:shown], more]
-        corners = _pack([(s.w, s.h) for s in kept], r_in, r_out, margin_v, level.size)
-        if corners is not None:
-            labels = _place(kept, corners, [*indices[:shown], -1], sector, ring)
-            return labels, len(_LEVELS) + len(items) - shown
-    return [], len(_LEVELS) + len(items)  # not even "+N" fits: empty, never overlapping
-
-
-def _layout_entries(
-    measure: _Measure,
-    cells: Mapping[tuple[MapSector, Closeness], Sequence[tuple[int, str, str]]],
-    radii: _Radii,
-    ring_labels: Mapping[Closeness, str],
-) -> tuple[list[PlacedLabel], int, int]:
-    """The ring labels and every entry's label for ring widths ``radii``.
-
-    Also the cost (style steps down, summed over the entries) and the worst step of a cell.
-    """
-    rings: list[PlacedLabel] = []
-    for ring in Closeness:
-        rings += _ring_label(measure, ring, radii, ring_labels[ring])
-    margin_v = max([_GAP, *(label.box[3] + _CHIP_PAD + _GAP for label in rings)])
-    labels, cost, worst = list(rings), 0, 0
-    for sector in MapSector:
-        for ring in Closeness:
-            items = cells.get((sector, ring), [])
-            placed, step = _layout_cell(measure, items, sector, ring, radii, margin_v)
-            labels += placed
-            cost += step * len(items)
-            worst = max(worst, step)
-    return labels, cost, worst
-
-
-def _demand(measure: _Measure, items: Sequence[tuple[int, str, str]]) -> float:
-    """The area the labels of one cell want in a comfortable style (names, no notes)."""
-    level = _LEVELS[_COMFORTABLE]
-    gap = level.size / _PT_PER_UNIT
-    area = 0.0
-    for _, name, note in items:
-        shape = _shape(measure, name, note, level)
-        area += (shape.w + _HGAP_EM * gap) * (shape.h + _VGAP_EM * gap)
-    return area / _PACKING
-
-
-@dataclass(frozen=True)
-class _Radii:
-    """The centre circle and the outer edge of each ring."""
-
-    edges: _Box = _DEFAULT_RADII
-
-    def ring(self, ring: Closeness) -> tuple[float, float]:
-        at = list(Closeness).index(ring)
-        return self.edges[at], self.edges[at + 1]
-
-    def quarter_area(self, ring: Closeness) -> float:
-        r_in, r_out = self.ring(ring)
-        return math.pi / 4 * (r_out * r_out - r_in * r_in)
-
-
-def _radii(demands: Mapping[Closeness, float]) -> _Radii:
-    """Ring widths that give a crowded ring more room, or the usual ones if all fit.
-
-    A ring gives room only down to :data:`_MIN_RING` wide; among the widths that fit the
-    crowded rings best, the ones nearest the usual are taken.
-    """
-    usual = _Radii()
-    if all(demands[ring] <= usual.quarter_area(ring) for ring in Closeness):
-        return usual
-    r0, r3 = _R_CENTRE, _R_OUTER
-    d_close, d_middle, d_distant = (demands[ring] * 4 / math.pi for ring in Closeness)
-    best = (math.inf, math.inf, usual.edges[1], usual.edges[2])
-    steps = 80
-    for i in range(steps + 1):
-        r1 = r0 + _MIN_RING + (r3 - r0 - 3 * _MIN_RING) * i / steps
-        for j in range(steps + 1):
-            r2 = r1 + _MIN_RING + (r3 - r1 - 2 * _MIN_RING) * j / steps
-            crowding = max(
-                d_close / (r1 * r1 - r0 * r0),
-                d_middle / (r2 * r2 - r1 * r1),
-                d_distant / (r3 * r3 - r2 * r2),
-            )
-            shift = abs(r1 - usual.edges[1]) + abs(r2 - usual.edges[2])
-            key = (round(max(crowding, 1.0), 3), shift, r1, r2)
-            if key[:2] < best[:2]:
-                best = key
-    return _Radii((r0, best[2], best[3], r3))
-
-
-def _place(
-    shapes: Sequence[_Shape],
-    corners: Sequence[tuple[float, float]],
-    indices: Sequence[int],
-    sector: MapSector,
-    ring: Closeness,
-) -> list[PlacedLabel]:
-    """Turn boxes packed in the top right quarter into labels in the sector's quarter."""
-    sx, sy = _QUADRANT[sector]
-    labels: list[PlacedLabel] = []
-    for shape, (u, v), index in zip(shapes, corners, indices, strict=True):
-        xs = (sx * u, sx * (u + shape.w))
-        ys = (sy * v, sy * (v + shape.h))
-        box = (min(xs), min(ys), max(xs), max(ys))
-        ax_ = box[0] - shape.box[0]  # the name's anchor
-        ay_ = box[1] - shape.box[1]
-        texts = [_PlacedText(shape.name, ax_, ay_, shape.name_style, "center", "top")]
-        if shape.note:
-            texts.append(
-                _PlacedText(
-                    shape.note,
-                    ax_,
-                    ay_ + shape.note_dy,
-                    shape.note_style,
-                    "center",
-                    "top",
-                    _NOTE_TEXT,
-                )
-            )
-        role = "entry" if index >= 0 else "more"
-        labels.append(PlacedLabel(role, index, sector, ring, tuple(texts), box))
-    return labels
-
-
-# --- the fixed labels: centre, sectors, rings ------------------------------------------------
-
-
-def _fit_block(
-    measure: _Measure,
-    text: str,
-    sizes: Sequence[float],
-    weight: int,
-    style: _Slant,
-    widths: Sequence[float],
-    max_lines: int,
-    ha: _HAlign,
-    va: _VAlign,
-    fits: Callable[[_Box], bool],
-) -> tuple[str, _Style, _Box]:
-    """The largest wrapping of ``text`` whose box at ``(0, 0)`` passes ``fits``.
-
-    A wrapping that keeps every character wins over a larger one cut short.
-    """
-    attempt = ("", _Style(sizes[-1], weight, style), (0.0, 0.0, 0.0, 0.0))
-    for whole in (True, False):
-        for size in sizes:
-            font = _Style(size, weight, style)
-            clean = _clean(text, font)
-            for width in widths:
-                wrapped = _wrap(clean, width, max_lines, partial(measure.width, style=font))
-                box = measure.box(wrapped, font, ha, va)
-                attempt = (wrapped, font, box)
-                if fits(box) and (_ELLIPSIS not in wrapped or not whole):
-                    return attempt
-    return attempt
-
-
-def _centre_label(measure: _Measure, text: str) -> list[PlacedLabel]:
-    """The family's name, inside the centre circle."""
-    if not text.strip():
-        return []
-    room = _R_CENTRE - _GAP
-
-    def fits(box: _Box) -> bool:
-        return all(math.hypot(x, y) <= room for x in box[::2] for y in box[1::2])
-
-    sizes = (11.0, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0)
-    wrapped, font, box = _fit_block(
-        measure, text, sizes, 700, "normal", (2 * room, 1.6 * room), 3, "center", "center", fits
-    )
-    if not fits(box):
-        return []
-    texts = (_PlacedText(wrapped, 0.0, 0.0, font, "center", "center"),)
-    return [PlacedLabel("centre", -1, None, None, texts, box)]
-
-
-def _sector_label(measure: _Measure, sector: MapSector, text: str) -> list[PlacedLabel]:
-    """A sector's name in the image corner outside the circles, within the sector."""
-    if not text.strip():
-        return []
-    sx, sy = _QUADRANT[sector]
-    ha: _HAlign = "left" if sx < 0 else "right"
-    va: _VAlign = "top" if sy > 0 else "bottom"
-    x = sx * (_HALF - _EDGE)
-    y = sy * (_HALF - _EDGE)
-    clear = _R_OUTER + 2 * _GAP
-
-    def fits(box: _Box) -> bool:
-        x0, y0, x1, y1 = box[0] + x, box[1] + y, box[2] + x, box[3] + y
-        near_u = min(abs(x0), abs(x1))
-        near_v = min(abs(y0), abs(y1))
-        same_side = x0 * x1 > 0 and y0 * y1 > 0
-        return same_side and near_u >= _GAP and math.hypot(near_u, near_v) >= clear
-
-    sizes = (11.0, 10.0, 9.0, 8.0, 7.0, 6.0)
-    widths = (0.8, 0.6, 0.5, 0.42, 0.36)
-    wrapped, font, box = _fit_block(measure, text, sizes, 700, "normal", widths, 3, ha, va, fits)
-    if not fits(box):
-        return []
-    placed = (box[0] + x, box[1] + y, box[2] + x, box[3] + y)
-    texts = (_PlacedText(wrapped, x, y, font, ha, va),)
-    return [PlacedLabel("sector", -1, sector, None, texts, placed)]
-
-
-_CHIP_PAD = 1.5 / _PT_PER_UNIT
-
-
-def _ring_label(measure: _Measure, ring: Closeness, radii: _Radii, text: str) -> list[PlacedLabel]:
-    """A ring's name, small, on the divider to the right of the centre."""
-    if not text.strip():
-        return []
-    r_in, r_out = radii.ring(ring)
-    x = (r_in + r_out) / 2
-    room = r_out - r_in - 2 * _GAP - 2 * _CHIP_PAD
-
-    def fits(box: _Box) -> bool:
-        return box[2] - box[0] <= room
-
-    sizes = (6.5, 6.0, 5.5, 5.0)
-    wrapped, font, box = _fit_block(
-        measure, text, sizes, 400, "italic", (room,), 2, "center", "center", fits
-    )
-    if not fits(box):
-        return []
-    placed = (box[0] + x, box[1], box[2] + x, box[3])
-    texts = (_PlacedText(wrapped, x, 0.0, font, "center", "center", _RING_TEXT, chip=True),)
-    return [PlacedLabel("ring", -1, None, ring, texts, placed)]
-
-
-# --- the whole map ---------------------------------------------------------------------------
+_TEXT_LEVELS = 13
+"""Shades of text antialiasing kept per background in the PNG's palette."""
+_BACKGROUNDS = 4
+"""How many ring layouts (usual, and widened for crowded maps) are kept drawn."""
 
 
 def _check_labels(
@@ -876,18 +77,44 @@ def _check_labels(
         raise ValueError(f"dpi must be a whole number from 36 to 1200, not {dpi!r}")
 
 
+def _pixels(dpi: int) -> int:
+    """The side of the square image in pixels: 16 cm at ``dpi``."""
+    return round(_FIG_INCHES * dpi)
+
+
 @dataclass(frozen=True)
 class _Drawing:
     """A drawn map, and how it was laid out (for tests and checks).
 
-    The figure has one axes spanning it, with data coordinates -1 .. 1 both ways;
-    ``labels`` hold every text with its box in data units; ``radii`` are the centre
-    circle and the outer edges of the close, middle and distant rings.
+    ``image`` is the map in RGB; ``labels`` hold every text with its box in data units
+    (the square spans -1 .. 1 both ways, y upwards); ``radii`` are the centre circle and
+    the outer edges of the close, middle and distant rings; ``setter`` set the texts.
     """
 
-    figure: Figure
+    image: Image.Image
     labels: list[PlacedLabel]
     radii: tuple[float, float, float, float]
+    dpi: int
+    setter: TextSetter
+
+    def to_pixels(self, x: float, y: float) -> tuple[float, float]:
+        """The pixel of the image at the point ``(x, y)`` in data units."""
+        half = _pixels(self.dpi) / 2
+        return ((x + _HALF) * half, (_HALF - y) * half)
+
+    def chip(self, placed: _PlacedText) -> PixelBox | None:
+        """The white ground behind ``placed`` (a ring's name on its divider), in pixels."""
+        if not placed.chip:
+            return None
+        pad = _CHIP_PAD * _pixels(self.dpi) / (2 * _HALF)
+        x, y = self.to_pixels(placed.x, placed.y)
+        x0, y0, x1, y1 = self.setter.box(placed.text, placed.style, placed.ha, placed.va)
+        return (x + x0 - pad, y + y0 - pad, x + x1 + pad, y + y1 + pad)
+
+    def draw_text(self, canvas: ImageDraw.ImageDraw, placed: _PlacedText, color: str) -> None:
+        """Set one placed text on ``canvas`` (the map, or a blank image to find its ink)."""
+        at = self.to_pixels(placed.x, placed.y)
+        self.setter.draw(canvas, at, placed.text, placed.style, placed.ha, placed.va, color)
 
 
 def _draw(
@@ -898,74 +125,78 @@ def _draw(
     ring_labels: Mapping[Closeness, str],
     dpi: int = 200,
 ) -> _Drawing:
-    """Draw the map on a new figure; also give every label and the ring edges used."""
+    """Lay out and draw the map; also give every label and the ring edges used."""
     _check_labels(sector_labels, ring_labels, dpi)
-    inches = (round(_FIG_INCHES * dpi) + 0.01) / dpi  # a whole number of pixels, 16 cm
-    fig = Figure(figsize=(inches, inches), dpi=dpi, facecolor="white")
-    fig.set_layout_engine("none")
-    renderer: RendererBase = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
-    measure = _Measure(fig, renderer)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_xlim(-_HALF, _HALF)
-    ax.set_ylim(-_HALF, _HALF)
-    ax.set_axis_off()
-
-    name_style = _Style(_LEVELS[0].size)
-    cells: dict[tuple[MapSector, Closeness], list[tuple[int, str, str]]] = {}
-    for index, entry in enumerate(entries):
-        name = _clean(entry.name, name_style)
-        note = _clean(entry.note, name_style)
-        item = (index, name, note) if name else (index, note or _EMPTY_NAME, "")
-        cells.setdefault((entry.sector, entry.closeness), []).append(item)
-
-    radii = _Radii()
-    entry_labels, cost, worst = _layout_entries(measure, cells, radii, ring_labels)
-    if worst > _COMFORTABLE:  # crowded: try giving the crowded rings more room
-        demands = {
-            ring: max(_demand(measure, cells.get((sector, ring), [])) for sector in MapSector)
-            for ring in Closeness
-        }
-        wider = _radii(demands)
-        if wider != radii:
-            wider_labels, cost_wider, _ = _layout_entries(measure, cells, wider, ring_labels)
-            if cost_wider < cost:
-                radii, entry_labels = wider, wider_labels
-    _draw_background(ax, radii)
-
-    labels: list[PlacedLabel] = []
-    labels += _centre_label(measure, centre_label)
-    for sector in MapSector:
-        labels += _sector_label(measure, sector, sector_labels[sector])
-    labels += entry_labels
-
+    setter = TextSetter(dpi)
+    measure = _Measure(setter, _pixels(dpi) / (2 * _HALF))
+    labels, radii = lay_out(measure, entries, centre_label, sector_labels, ring_labels)
+    image = _background(radii.edges, dpi).copy()
+    drawing = _Drawing(image, labels, radii.edges, dpi, setter)
+    canvas = ImageDraw.Draw(image)
     for label in labels:
         for placed in label.texts:
-            artist = _text_artist(
-                placed.x,
-                placed.y,
-                placed.text,
-                measure.prop(placed.style, placed.text),
-                placed.ha,
-                placed.va,
-                placed.color,
-            )
-            artist.set_gid(f"{label.role}-{label.index}")
-            if placed.chip:
-                artist.set_bbox(
-                    {
-                        "boxstyle": f"round,pad={_CHIP_PAD * _PT_PER_UNIT / placed.style.size}",
-                        "facecolor": "white",
-                        "edgecolor": "none",
-                    }
-                )
-            ax.add_artist(artist)
-    return _Drawing(fig, labels, radii.edges)
+            chip = drawing.chip(placed)
+            if chip is not None:
+                canvas.rounded_rectangle(chip, radius=(chip[3] - chip[1]) / 4, fill="white")
+            drawing.draw_text(canvas, placed, placed.color)
+    return drawing
 
 
 def _tint(sector: MapSector, ring: Closeness) -> tuple[float, float, float]:
     amount = _RING_TINT[ring]
     r, g, b = _SECTOR_HUE[sector]
     return (1 - amount * (1 - r), 1 - amount * (1 - g), 1 - amount * (1 - b))
+
+
+def _rgb(colour: str | tuple[float, float, float]) -> tuple[int, int, int]:
+    if isinstance(colour, str):
+        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+    red, green, blue = (round(part * 255) for part in colour)
+    return (red, green, blue)
+
+
+@lru_cache(maxsize=1)
+def _palette() -> Image.Image:
+    """The map's 256 colours: every background, and ink and lines blended into each.
+
+    Mapping the drawn image onto this fixed palette is exact for the flat areas and
+    close for antialiased edges, where an adaptive palette would merge the palest tints
+    into white; it is also several times faster.
+    """
+    grounds = [(255, 255, 255)]
+    grounds += [_rgb(_tint(sector, ring)) for sector in MapSector for ring in Closeness]
+    inks = [(_rgb(_TEXT), _TEXT_LEVELS), (_rgb(_STRONG_LINE), 3), (_rgb(_THIN_LINE), 2)]
+    colours = list(grounds)
+    for ground in grounds:
+        for ink, levels in inks:
+            for step in range(1, levels + 1):
+                share = step / levels
+                red, green, blue = (
+                    round(g + (i - g) * share) for g, i in zip(ground, ink, strict=True)
+                )
+                colours.append((red, green, blue))
+    unique = list(dict.fromkeys(colours))[:256]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([part for colour in unique for part in colour])
+    return palette
+
+
+@lru_cache(maxsize=_BACKGROUNDS)
+def _background(edges: tuple[float, float, float, float], dpi: int) -> Image.Image:
+    """The rings and sectors without any text, drawn antialiased (callers copy it)."""
+    inches = (_pixels(dpi) + 0.01) / dpi  # a whole number of pixels, 16 cm
+    fig = Figure(figsize=(inches, inches), dpi=dpi, facecolor="white")
+    fig.set_layout_engine("none")
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(-_HALF, _HALF)
+    ax.set_ylim(-_HALF, _HALF)
+    ax.set_axis_off()
+    _draw_background(ax, _Radii(edges))
+    canvas.draw()  # type: ignore[no-untyped-call]
+    width, height = canvas.get_width_height()
+    pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    return Image.frombuffer("RGBA", (width, height), pixels).convert("RGB")
 
 
 def _draw_background(ax: Axes, radii: _Radii) -> None:
@@ -1034,32 +265,23 @@ def draw_network_map(
     """Draw the family's network map and return it as PNG bytes.
 
     The image is 16 cm square at its natural size (place it 16 cm wide; type sizes are then
-    true points) and prints well in greyscale. ``sector_labels`` and ``ring_labels`` must
-    hold a text for every :class:`MapSector` and :class:`Closeness`; with no ``entries``
-    the map is a blank form to fill in by hand, and an empty ``centre_label`` leaves the
-    centre blank. Names are wrapped, shortened with an ellipsis and set smaller in a
-    crowded cell so that no two labels overlap; in a cell too crowded even for that, the
-    last names give way to ``+N``. Characters no installed font can draw (some emoji)
-    are left out. The same input gives the same bytes. Raises :class:`ValueError` for a
-    missing label or a ``dpi`` outside 36 .. 1200.
+    true points), a 256-colour PNG that prints well in greyscale. ``sector_labels`` and
+    ``ring_labels`` must hold a text for every :class:`MapSector` and :class:`Closeness`;
+    with no ``entries`` the map is a blank form to fill in by hand, and an empty
+    ``centre_label`` leaves the centre blank. Names are wrapped, shortened with an ellipsis
+    and set smaller in a crowded cell so that no two labels overlap; in a cell too crowded
+    even for that, the last names give way to ``+N``. Characters no installed font can
+    draw (some emoji) are left out. The same input gives the same bytes. Raises
+    :class:`ValueError` for a missing label or a ``dpi`` outside 36 .. 1200.
     """
-    fig = _draw(
+    image = _draw(
         entries,
         centre_label=centre_label,
         sector_labels=sector_labels,
         ring_labels=ring_labels,
         dpi=dpi,
-    ).figure
+    ).image
+    palette = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer,
-        format="png",
-        dpi=dpi,
-        facecolor="white",
-        edgecolor="white",
-        transparent=False,
-        bbox_inches=None,
-        pad_inches=0.0,
-        metadata={"Software": None},
-    )
+    palette.save(buffer, format="png", dpi=(dpi, dpi))
     return buffer.getvalue()
