@@ -26,10 +26,9 @@ from matplotlib.patches import Circle, Wedge
 from PIL import Image, ImageDraw
 
 from ._model import Closeness, MapSector
+from ._netmap_fit import _FIG_INCHES, _HALF
 from ._netmap_layout import (
     _CHIP_PAD,
-    _FIG_INCHES,
-    _HALF,
     _R_CENTRE,
     _R_OUTER,
     _TEXT,

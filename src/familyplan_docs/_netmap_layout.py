@@ -8,13 +8,22 @@ Every label gets a box that holds all its ink, and no two boxes overlap.
 from __future__ import annotations
 
 import math
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from ._model import Closeness, MapSector
-from ._netmap_text import INVISIBLE_CONTROLS as _INVISIBLE_CONTROLS
+from ._netmap_fit import (
+    _ELLIPSIS,
+    _GAP,
+    _HALF,
+    _HGAP_EM,
+    _PT_PER_UNIT,
+    _VGAP_EM,
+    _ellipsize,
+    _pack,
+    _wrap,
+)
 from ._netmap_text import HAlign as _HAlign
 from ._netmap_text import Slant as _Slant
 from ._netmap_text import Style as _Style
@@ -39,10 +48,6 @@ class MapEntry:
 
 # --- geometry (data units: the square figure spans -1 .. 1 on both axes) -------------------
 
-_FIG_INCHES = 16 / 2.54
-"""The image is drawn at its printed size, 16 cm square, so font sizes are real points."""
-_HALF = 1.0
-_PT_PER_UNIT = _FIG_INCHES * 72 / (2 * _HALF)
 _R_CENTRE = 0.15
 _R_OUTER = 0.92
 _DEFAULT_RADII = (_R_CENTRE, 0.43, 0.68, _R_OUTER)
@@ -57,15 +62,11 @@ _QUADRANT: dict[MapSector, tuple[int, int]] = {
     MapSector.SCHOOL_WORK: (1, -1),
     MapSector.PROFESSIONALS: (-1, -1),
 }
-_GAP = 3.0 / _PT_PER_UNIT  # between a label and a line
-_HGAP_EM = 0.6  # between labels side by side, in em of their type
-_VGAP_EM = 0.25  # between rows of labels
 _EDGE = 8.0 / _PT_PER_UNIT  # between the image edge and a sector label
 
 _TEXT = "#000000"
 _NOTE_TEXT = "#333333"
 _RING_TEXT = "#4a4a4a"
-_ELLIPSIS = "\u2026"
 _Box = tuple[float, float, float, float]
 """``(x0, y0, x1, y1)`` in data units."""
 _EMPTY_NAME = "\u2022"
@@ -94,76 +95,6 @@ class _Measure:
             found = (x0 / self._px, -y1 / self._px, x1 / self._px, -y0 / self._px)
             self._boxes[key] = found
         return found
-
-
-# --- wrapping ----------------------------------------------------------------------------
-
-
-def _ellipsize(text: str, max_width: float, width: Callable[[str], float]) -> str:
-    """``text`` cut short with an ellipsis so that it fits ``max_width``."""
-    if width(text) <= max_width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if width(text[:mid].rstrip() + _ELLIPSIS) <= max_width:
-            lo = mid
-        else:
-            hi = mid - 1
-    cut = lo
-    while 0 < cut < len(text) and (
-        unicodedata.combining(text[cut]) or text[cut] in _INVISIBLE_CONTROLS
-    ):
-        cut -= 1  # never split a letter from its accent or a joined pair
-    return text[:cut].rstrip() + _ELLIPSIS
-
-
-def _tokens(text: str, max_width: float, width: Callable[[str], float]) -> list[tuple[str, bool]]:
-    """Pieces a line may break after: words, and parts of a too wide word after a hyphen.
-
-    Each piece says whether a space goes before it.
-    """
-    pieces: list[tuple[str, bool]] = []
-    for word in text.split(" "):
-        parts = word.split("-") if width(word) > max_width else [word]
-        for i, part in enumerate(parts):
-            piece = part + ("-" if i < len(parts) - 1 else "")
-            if piece:
-                pieces.append((piece, i == 0))
-    return pieces
-
-
-def _wrap(
-    text: str,
-    max_width: float,
-    max_lines: int,
-    width: Callable[[str], float],
-    word_width: float = 0.0,
-) -> str:
-    """``text`` broken into at most ``max_lines`` lines that fit ``max_width``.
-
-    Breaks at spaces and after hyphens; a single word may run up to ``word_width``
-    before it is cut; what does not fit ends in an ellipsis.
-    """
-    if width(text) <= max_width:
-        return text
-    longest = max((width(word) for word in text.split(" ")), default=0.0)
-    max_width = max(max_width, min(longest, word_width))
-    pieces = _tokens(text, max_width, width)
-
-    def joined(part: Sequence[tuple[str, bool]]) -> str:
-        return "".join(
-            f" {piece}" if spaced and i else piece for i, (piece, spaced) in enumerate(part)
-        )
-
-    starts = [0]  # the piece each line starts with
-    for at in range(1, len(pieces)):
-        if width(joined(pieces[starts[-1] : at + 1])) > max_width:
-            starts.append(at)
-    starts = starts[:max_lines]
-    ends = [*starts[1:], len(pieces)]
-    lines = [joined(pieces[start:end]) for start, end in zip(starts, ends, strict=True)]
-    return "\n".join(_ellipsize(line, max_width, width) for line in lines)
 
 
 # --- placed labels -------------------------------------------------------------------------
@@ -269,133 +200,6 @@ def _shape(measure: _Measure, name: str, note: str, level: _Level) -> _Shape:
         nx0, ny0, nx1, _ = measure.box(note_text, note_style, "center", "top")
         x0, x1, y0 = min(x0, nx0), max(x1, nx1), note_dy + ny0
     return _Shape(name_text, name_style, note_text, note_style, note_dy, (x0, y0, x1, y1))
-
-
-# --- packing labels into one cell ------------------------------------------------------------
-
-
-def _balance(widths: Sequence[float], capacities: Sequence[float], hgap: float) -> list[int] | None:
-    """How many labels, in order, go on each row so that the fullest row is least full.
-
-    ``None`` when they do not fit at all.
-    """
-    n, k = len(widths), len(capacities)
-
-    def fill(row: int, start: int, stop: int) -> float:
-        if start == stop:
-            return 0.0
-        need = sum(widths[start:stop]) + hgap * (stop - start - 1)
-        cap = capacities[row]
-        return need / cap if cap > 0 and need <= cap else math.inf
-
-    inf = (math.inf, math.inf)
-    best: list[list[tuple[float, float]]] = [[inf] * (n + 1) for _ in range(k + 1)]
-    choice: list[list[int]] = [[0] * (n + 1) for _ in range(k + 1)]
-    best[0][0] = (0.0, 0.0)
-    for row in range(1, k + 1):
-        for stop in range(n + 1):
-            for start in range(stop, -1, -1):
-                prev = best[row - 1][start]
-                if prev[0] == math.inf:
-                    continue
-                f = fill(row - 1, start, stop)
-                if f == math.inf:
-                    break  # more labels on this row only makes it fuller
-                value = (max(prev[0], f), prev[1] + f * f)
-                if value < best[row][stop]:
-                    best[row][stop] = value
-                    choice[row][stop] = start
-    if best[k][n][0] == math.inf:
-        return None
-    counts: list[int] = []
-    stop = n
-    for row in range(k, 0, -1):
-        start = choice[row][stop]
-        counts.append(stop - start)
-        stop = start
-    return counts[::-1]
-
-
-def _fits_greedily(widths: Sequence[float], capacities: Sequence[float], hgap: float) -> bool:
-    """Whether the labels, in order, fit the rows at all (fill each row before the next)."""
-    i = 0
-    for cap in capacities:
-        used = 0.0
-        while i < len(widths) and used + widths[i] + (hgap if used else 0.0) <= cap:
-            used += widths[i] + (hgap if used else 0.0)
-            i += 1
-    return i == len(widths)
-
-
-def _row_bottoms(
-    low: float, high: float, rows: int, row_h: float, vgap: float
-) -> Iterator[list[float]]:
-    """Ways to stand ``rows`` rows between heights ``low`` and ``high``, nicest first.
-
-    First spread over the whole height, then as closer blocks at several heights.
-    """
-    slack = (high - low) - rows * (row_h + vgap)
-    if slack < 0:
-        return
-    for squeeze, positions in (
-        (1.0, (0.5,)),
-        (0.5, (0.5, 0.75, 0.25, 1.0, 0.0)),
-        (0.0, (0.5, 0.625, 0.75, 0.875, 1.0, 0.375, 0.25, 0.125, 0.0)),
-    ):
-        window = rows * (row_h + vgap) + slack * squeeze
-        for position in positions:
-            start = low + (slack - slack * squeeze) * position
-            gap = (window - rows * row_h) / rows
-            yield [start + gap / 2 + j * (row_h + gap) for j in range(rows)]
-
-
-def _pack(
-    sizes: Sequence[tuple[float, float]],
-    r_in: float,
-    r_out: float,
-    margin_v: float,
-    font_size: float,
-) -> list[tuple[float, float]] | None:
-    """Lower left corners for boxes of ``sizes`` inside one quarter ring, or ``None``.
-
-    Works in the top right quarter (mirror for the others): the boxes stand in horizontal
-    rows spread over the height of the cell, spread along each row, and stay clear of both
-    circles and both dividers.
-    """
-    if not sizes:
-        return []
-    lo, hi = r_in + _GAP, r_out - _GAP
-    hgap = _HGAP_EM * font_size / _PT_PER_UNIT
-    vgap = _VGAP_EM * font_size / _PT_PER_UNIT
-    row_h = max(h for _, h in sizes)
-    widths = [w for w, _ in sizes]
-    most_rows = min(len(sizes), int((hi - margin_v) / (row_h + vgap)))
-    for rows in range(most_rows, 0, -1):
-        for bottoms in _row_bottoms(margin_v, hi, rows, row_h, vgap):
-            spans: list[tuple[float, float]] = []
-            for bottom in bottoms:
-                top = bottom + row_h
-                u_lo = max(_GAP, math.sqrt(max(lo * lo - bottom * bottom, 0.0)))
-                u_hi = math.sqrt(hi * hi - top * top) if hi > top else 0.0
-                spans.append((u_lo, u_hi))
-            capacities = [u_hi - u_lo for u_lo, u_hi in spans]
-            if not _fits_greedily(widths, capacities, hgap):
-                continue
-            counts = _balance(widths, capacities, hgap)
-            if counts is None:
-                continue
-            corners: list[tuple[float, float]] = []
-            i = 0
-            for (u_lo, u_hi), bottom, count in zip(spans, bottoms, counts, strict=True):
-                row = sizes[i : i + count]
-                step = ((u_hi - u_lo) - sum(w for w, _ in row)) / (count + 1)
-                u = u_lo + step
-                for w, h in row:
-                    corners.append((u, bottom + (row_h - h) / 2))
-                    u += w + step
-                i += count
-            return corners
-    return None
 
 
 def _layout_cell(
