@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages familyplan-docs needs for PDFs and its tests:
 # LibreOffice Writer and Calc (PDF conversion, workbook round trip), poppler-utils
-# (pdftotext, pdftoppm), metric-compatible fonts and Noto (Arabic and other scripts). Debian/Ubuntu only; elsewhere it
+# (pdftotext, pdftoppm), metric-compatible fonts and Noto (Arabic and other scripts), FriBiDi
+# (right-to-left text on the network map). Debian/Ubuntu only; elsewhere it
 # says what to install. Does nothing when everything is already there.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# FriBiDi: Pillow's Raqm text layout loads it at run time to order right-to-left text.
+ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0' || missing+=(libfribidi0)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -54,3 +54,14 @@ def test_width_grows_with_the_text_and_the_size() -> None:
     setter = TextSetter(200)
     assert setter.width("Anne", STYLE) < setter.width("Anne Jensen", STYLE)
     assert setter.width("Anne", STYLE) < setter.width("Anne", Style(12.0))
+
+
+def test_arabic_is_shaped_with_raqm() -> None:
+    """Raqm (with FriBiDi, which scripts/system-deps.sh installs) joins Arabic letters."""
+    from PIL import features
+
+    assert features.check("raqm"), "Pillow cannot load Raqm/FriBiDi: Arabic would not join"
+    setter = TextSetter(200)
+    joined = setter.width("فاطمة", STYLE)
+    apart = sum(setter.width(letter, STYLE) for letter in "فاطمة")
+    assert joined < apart, "joined forms are narrower than isolated letters"
