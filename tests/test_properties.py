@@ -81,7 +81,6 @@ TEXT_FIELDS: list[Path_] = [
     ("family", "self_reliance"),
     ("family", "members", 0, "current_situation"),
     ("goals", 0, "who"),
-    ("agreements", 0, "responsible"),
     ("network", 0, "contribution"),
     ("versions", 0, "if_it_goes_differently"),
     ("consents", 0, "purpose"),
@@ -95,6 +94,7 @@ TEXT_FIELDS: list[Path_] = [
 REQUIRED_TEXT_FIELDS: list[Path_] = [
     ("goals", 0, "goal"),
     ("agreements", 0, "content"),
+    ("agreements", 0, "responsible"),
     ("interventions", 0, "plan"),
     ("meetings", 0, "agenda", 0, "title"),
     ("action_plans", 0, "items", 0, "intervention"),
@@ -310,8 +310,6 @@ def test_every_text_arrives_exactly_in_every_kind(
 def test_json_to_workbook_to_plan_gives_the_same_plan(
     pack_name: str, texts: dict[Path_, str]
 ) -> None:
-    if not normalized(texts[RESPONSIBLE]):  # see test_an_empty_responsible_...
-        texts[RESPONSIBLE] += "x"
     plan = plan_with(texts)
     with tempfile.TemporaryDirectory() as tmp:
         path = write_workbook(load_pack(pack_name), Path(tmp) / "plan.xlsx", plan)
@@ -347,16 +345,16 @@ def test_an_empty_optional_text_survives_the_workbook(tmp_path: Path) -> None:
 RESPONSIBLE: Path_ = ("agreements", 0, "responsible")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InputError,
-    reason="Agreement.responsible is required but may be empty in JSON; the workbook writes "
-    "it as an empty cell and the reader then says it must be filled in (reported)",
-)
-def test_an_empty_responsible_survives_the_workbook(tmp_path: Path) -> None:
-    plan = plan_with({RESPONSIBLE: ""})
-    path = write_workbook(load_pack("da"), tmp_path / "plan.xlsx", plan)
-    assert read_workbook(path) == plan
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
+def test_an_agreement_without_anyone_responsible_is_refused_as_in_the_workbook(
+    blank: str,
+) -> None:
+    """JSON refuses what the workbook reader refuses: an agreement names who does it."""
+    data = base_plan()
+    put(data, RESPONSIBLE, blank)
+    with pytest.raises(InputError) as caught:
+        plan_from_json(json.dumps(data))
+    assert [problem.place for problem in caught.value.problems] == ["$.agreements[0].responsible"]
 
 
 @fast(30)

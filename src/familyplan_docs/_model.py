@@ -205,7 +205,7 @@ class Agreement(_Model):
     """An agreement from a meeting: what, who is responsible, by when."""
 
     content: Text = Field(min_length=1)
-    responsible: Text
+    responsible: Text = Field(min_length=1)
     deadline: date | None = None
     status: AgreementStatus = AgreementStatus.OPEN
     checked_by: Name | None = Field(None, description="Who checks that it happened.")
