@@ -85,6 +85,17 @@ def test_a_damaged_workbook_is_refused(workbook: Path, tmp_path: Path) -> None:
     assert "damaged" in found or "cannot be opened" in found
 
 
+def test_a_zip_version_python_cannot_read_is_refused(workbook: Path, tmp_path: Path) -> None:
+    """zipfile raises NotImplementedError for a zip version it lacks (found by fuzzing)."""
+    data = bytearray(workbook.read_bytes())
+    first = data.index(b"PK\x01\x02")  # the central directory's first entry
+    data[first + 6 : first + 8] = (84).to_bytes(2, "little")  # version needed: 8.4
+    path = tmp_path / "future.xlsx"
+    path.write_bytes(bytes(data))
+    (found,) = problems(path)
+    assert "damaged" in found
+
+
 def test_a_file_larger_than_the_limit_is_refused(
     workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -72,7 +72,7 @@ def check_xlsx(data: bytes) -> str | None:
         return "not an .xlsx workbook: the file is not a zip package (is it CSV or text?)"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         return "not an .xlsx workbook: the zip package is damaged"
     with archive:
         return _check_archive(archive)
@@ -109,7 +109,8 @@ def _check_archive(archive: zipfile.ZipFile) -> str | None:
     if _XLSX_MAIN in types:
         try:
             return _check_row_numbers(archive, infos)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            # NotImplementedError: a zip feature Python lacks (an unknown method or version)
             return "not an .xlsx workbook: the zip package is damaged"
     for content_type, reason in _OTHER_MAINS.items():
         if content_type in types:

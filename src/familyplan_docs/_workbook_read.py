@@ -49,6 +49,7 @@ _DAMAGED: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
+    NotImplementedError,  # zipfile: a compression method or zip version it lacks
     DefusedXmlException,
     # openpyxl raises these on a damaged sheet while it is read (bad booleans or dates,
     # a shared-string index out of range, unknown attributes)
