@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docxtpl import DocxTemplate
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -28,6 +28,7 @@ from familyplan_docs import TemplateRenderError, load_pack, plan_from_json
 from familyplan_docs import _compiled as compiled_module
 from familyplan_docs._builtin import samples_root, templates_root
 from familyplan_docs._compiled import _post_process, clear_cache, compiled_template
+from familyplan_docs._compiled_xml import parse_body
 from familyplan_docs._load import load_plan
 from familyplan_docs._model import FamilyPlan
 from familyplan_docs._packs import Pack
@@ -360,3 +361,61 @@ def test_a_property_without_tags_is_kept_as_jinja_would_render_it(text: str) -> 
     made = _text_template(env, text)
     rendered = made if isinstance(made, str) else made.render({})
     assert rendered == env.from_string(text).render({})
+
+
+_FRAGMENTS = [
+    *("<w:p>", "<w:p ", '<w:p w:a="b"/>', "<w:p/>", "</w:p>", "<w:pPr>", "</w:pPr>", "<w:pP"),
+    *("<w:r>", "</w:r>", "<w:rPr><w:b/></w:rPr>", "<w:t>", '<w:t xml:space="preserve">', "</w:t>"),
+    *("\n<w:p>", "\n<w:p ", "\n<w:pPr>", ' w:x="1"', "<", ">", "a", "\n", "\t", "\a", "\f"),
+    *("{_{", "}_}", "{_%", "%_}", "{", "}", "_", "%"),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=60))
+@example(["<w:p ", "a", "</w:p>", "<w:r>", "<w:t>", "a", "\n", "a", "</w:t>", "</w:r>", "</w:p>"])
+def test_post_processing_is_docxtpls_on_any_text(pieces: list[str]) -> None:
+    """Exactly docxtpl's steps, also on broken XML (a ``<`` inside a start tag, no ends)."""
+    xml = "".join(pieces)
+    expected = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    for escaped, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        expected = expected.replace(escaped, tag)
+    assert _post_process(xml) == DocxTemplate.resolve_listing(None, expected)
+
+
+_SPANS = ["", "<w:gridSpan/>", *(f'<w:gridSpan w:val="{v}"/>' for v in ("1", "2", "x", " 3"))]
+_CELL = st.builds(
+    lambda props, span: f"<w:tc>{f'<w:tcPr>{span}</w:tcPr>' if props else ''}<w:p/></w:tc>",
+    st.booleans(),
+    st.sampled_from(_SPANS),
+)
+_GRID_COLUMN = '<w:gridCol w:w="120"/>'
+
+
+def _table(grid: bool, columns: int, rows: list[list[str]]) -> str:
+    grid_xml = f"<w:tblGrid>{_GRID_COLUMN * columns}</w:tblGrid>" if grid else ""
+    rows_xml = "".join(f"<w:tr>{''.join(cells)}</w:tr>" for cells in rows)
+    return f"<w:tbl><w:tblPr/>{grid_xml}{rows_xml}</w:tbl>"
+
+
+_TABLE = st.builds(
+    _table,
+    st.integers(0, 12).map(bool),
+    st.integers(0, 4),
+    st.lists(st.lists(_CELL, max_size=5), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TABLE, max_size=3))
+def test_tables_come_out_as_docxtpls_fix_tables_leaves_them(tables: list[str]) -> None:
+    """Tables fix_tables would change, keep, or fail on: the same tree (or the same error)."""
+    xml = f'<w:body xmlns:w="{W[1:-1]}"><w:p/>{"".join(tables)}</w:body>'
+
+    def outcome(fix: Any) -> Any:
+        try:
+            return etree.tostring(fix(xml))
+        except Exception as exc:
+            return type(exc), str(exc)
+
+    assert outcome(parse_body) == outcome(lambda text: DocxTemplate.fix_tables(None, text))

@@ -64,6 +64,21 @@ def test_a_template_that_reaches_for_python_internals_fails_and_writes_nothing(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".familyplan-")]
 
 
+def test_a_template_that_changes_its_context_leaves_the_other_documents_alone(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    """A family's documents share one context; a template's change to it stays its own."""
+    pack = make_pack(tmp_path / "busy", "busy")
+    names = "{{ members|map(attribute='first_name')|join(',') }}"
+    changes = "{{ members.reverse() }}{{ members.append(members[0]) }}"
+    make_docx(pack / "flyer.docx", changes + names)
+    make_docx(pack / "family_plan.docx", names)
+    plan = plan_from_json(json.dumps(tiny))
+    render(plan, tmp_path / "out", locale=str(pack), kinds=["flyer", "family_plan"])
+    assert docx_text(tmp_path / "out" / "flyer.docx") == "Bo,Anna,Bo"
+    assert docx_text(tmp_path / "out" / "family_plan.docx") == "Anna,Bo"
+
+
 def test_a_template_syntax_error_names_the_document(tiny: dict[str, Any], tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "broken", "broken")
     make_docx(pack / "family_plan.docx", "Hello {{ family.name ", "more")

@@ -29,11 +29,11 @@ from jinja2.sandbox import (
 )
 from pydantic import BaseModel, ValidationError
 
-from ._context import Record, build_blank_context, build_context
-from ._environment import Blank
+from ._context import build_blank_context, build_context
 from ._ids import Country
 from ._model import FamilyPlan
 from ._packs import Pack
+from ._values import Blank, Record
 
 FORBIDDEN_ATTRIBUTES = frozenset(
     {

@@ -7,14 +7,15 @@ template is the field and never a dict method. ``docs/variables.md`` lists every
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
-from ._environment import Blank
-from ._ids import PersonalId
+from ._ids import Country, PersonalId
 from ._model import (
     ChecklistStep,
     ConsentKind,
@@ -27,6 +28,7 @@ from ._model import (
     Phase,
 )
 from ._packs import Pack
+from ._values import Blank, Record, record_of
 
 YOUNG_PERSON_AGE = 15
 """From this age a child gives consent and signs next to the parents."""
@@ -37,50 +39,34 @@ BLANK_ROWS = 3
 _MAIN_MEETINGS = (MeetingKind.NETWORK, MeetingKind.FAMILY_GROUP_CONFERENCE, MeetingKind.FOLLOW_UP)
 
 
-class Record:
-    """An attribute bag for templates: ``rec.name`` and ``rec['name']`` both work."""
-
-    def __init__(self, **fields: Any) -> None:
-        self.__dict__.update(fields)
-
-    def __getattr__(self, name: str) -> Any:
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self.__dict__[name] = value
-
-    def __getitem__(self, key: str) -> Any:
-        return self.__dict__[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.__dict__
-
-    def __repr__(self) -> str:
-        return f"Record({', '.join(sorted(self.__dict__))})"
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, time, Decimal})
+"""Types a template gets as they are (checked first: most values of a plan are these)."""
 
 
-def _record(value: Any, country: Any) -> Any:
-    if isinstance(value, dict):
-        return Record(**{k: _record(v, country) for k, v in value.items()})
+@functools.cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+def _record(value: Any, country: Country) -> Any:
+    """*value* as templates see it, in one pass over the plan.
+
+    Models and mappings become :class:`Record` objects field by field, lists new lists,
+    ID numbers their written form; dates, enums, numbers and text keep their types.
+    """
+    if isinstance(value, BaseModel):
+        fields = {}
+        for name in _field_names(type(value)):
+            field = getattr(value, name)
+            fields[name] = field if type(field) in _PLAIN else _record(field, country)
+        return record_of(fields)
     if isinstance(value, list):
-        return [_record(v, country) for v in value]
+        return [item if type(item) in _PLAIN else _record(item, country) for item in value]
+    if isinstance(value, dict):
+        return record_of({k: _record(v, country) for k, v in value.items()})
     if isinstance(value, PersonalId):
         return value.formatted(country)
     return value
-
-
-def _dump(model: Any, country: Any) -> Any:
-    # attribute by attribute: dates, enums, Decimals and PersonalId objects keep their types
-    data = {name: getattr(model, name) for name in type(model).model_fields}
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, BaseModel):
-            out[key] = _dump(value, country)
-        elif isinstance(value, list):
-            out[key] = [_dump(v, country) if isinstance(v, BaseModel) else v for v in value]
-        else:
-            out[key] = value
-    return out
 
 
 def reference_day(plan: FamilyPlan) -> date:
@@ -104,8 +90,9 @@ def latest_meeting(
 def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
     """Return the context of a filled document for *plan* in *pack*."""
     country = plan.country
-    raw = _dump(plan, country)
-    ctx: dict[str, Any] = {k: _record(v, country) for k, v in raw.items()}
+    ctx: dict[str, Any] = {
+        name: _record(getattr(plan, name), country) for name in _field_names(type(plan))
+    }
     day = reference_day(plan)
 
     members = ctx["family"].members
@@ -143,7 +130,7 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
         adults=[m for m in members if m.role is not MemberRole.CHILD],
         children=[m for m in members if m.role is MemberRole.CHILD],
         young_people=[m for m in members if m.is_young_person],
-        coordinator=_record(_dump(plan.lead_coordinator(), country), country),
+        coordinator=_record(plan.lead_coordinator(), country),
         version=ctx["versions"][-1] if ctx["versions"] else None,
         meeting=ctx["meetings"][main_index] if main_index is not None else None,
         consent_data=of_kind(ConsentKind.DATA_COLLECTION),

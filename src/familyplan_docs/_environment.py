@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from types import CodeType
+from types import BuiltinMethodType, CodeType, MethodType
 from typing import Any
 
 from babel import Locale
@@ -35,56 +35,39 @@ from markupsafe import Markup, escape, soft_str
 from . import _limits
 from ._labels import LABELLED_ENUMS, label_id
 from ._packs import Pack
+from ._shared import SharedValueChanged, changes_shared
+from ._values import Blank, Record
 
-
-class Blank:
-    """Stands for any value in a blank form: prints nothing, iterates as empty rows.
-
-    Attribute and item access give another :class:`Blank`, so a template written for a
-    filled plan renders as a form with its headings, labels and empty rows to write on.
-    """
-
-    __slots__ = ("_rows",)
-
-    def __init__(self, rows: int = 3) -> None:
-        self._rows = rows
-
-    def __getattr__(self, name: str) -> Blank:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return Blank(self._rows)
-
-    def __getitem__(self, key: object) -> Blank:
-        return Blank(self._rows)
-
-    def __iter__(self) -> Any:
-        return iter([Blank(self._rows) for _ in range(self._rows)])
-
-    def __len__(self) -> int:
-        return self._rows
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return ""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Blank)
-
-    def __hash__(self) -> int:
-        return 0
+MEMO_SIZE = 4096
+"""How many formatted dates and whole numbers a :class:`Formatter` remembers."""
 
 
 class Formatter:
-    """Formats values for a document in one pack's locale and catalog."""
+    """Formats values for a document in one pack's locale and catalog.
+
+    Plain dates and whole numbers are formatted by babel once and remembered (a family's
+    documents print the same few again and again).
+    """
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.locale: Locale = pack.locale
+        self._memo: dict[tuple[type, object, str | None], str] = {}
+
+    def _remember(self, key: tuple[type, object, str | None], text: str) -> str:
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = text
+        return text
 
     def date(self, value: Any, fmt: str = "medium") -> str:
         """A date in the pack's locale; *fmt* is short, medium, long, full or a CLDR pattern."""
+        if type(value) is date and type(fmt) is str:
+            key = (date, value, fmt)
+            known = self._memo.get(key)
+            if known is not None:
+                return known
+            return self._remember(key, str(format_date(value, fmt, locale=self.locale)))
         if isinstance(value, datetime):
             return str(format_datetime(value, fmt, locale=self.locale))
         if isinstance(value, date):
@@ -99,6 +82,12 @@ class Formatter:
 
     def number(self, value: Any, fmt: str | None = None) -> str:
         """A number in the pack's locale (decimal separator, grouping)."""
+        if type(value) is int and (fmt is None or type(fmt) is str):
+            key = (int, value, fmt)
+            known = self._memo.get(key)
+            if known is not None:
+                return known
+            return self._remember(key, str(format_decimal(value, format=fmt, locale=self.locale)))
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             return str(format_decimal(value, format=fmt, locale=self.locale))
         return "" if value is None or isinstance(value, Blank) else str(value)
@@ -135,8 +124,14 @@ class Formatter:
         return str(value)
 
 
+_SPECIAL = re.compile(r"[&<>\"'{}%]")
+"""The characters :func:`_protect` writes as references (``markupsafe.escape`` and more)."""
+
+
 def _protect(text: str) -> Markup:
     """Escape *text* for XML and write braces and percent signs as character references."""
+    if type(text) is str and _SPECIAL.search(text) is None:  # most text: nothing to escape
+        return Markup(text)
     escaped = str(escape(text))
     escaped = escaped.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
     return Markup(escaped)
@@ -153,9 +148,12 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
     fmt = Formatter(pack)
 
     def finalize(value: Any) -> Any:
-        if hasattr(value, "__html__"):  # markup made by the engine (images, rich text)
+        if type(value) is str:  # most values: text as it is (what ``fmt.text`` gives back)
+            out = _protect(value)
+        elif hasattr(value, "__html__"):  # markup made by the engine (images, rich text)
             return value
-        out = _protect(fmt.text(value))
+        else:
+            out = _protect(fmt.text(value))
         budget = _active.get()
         if budget is not None:
             budget.produce(len(out))
@@ -202,12 +200,15 @@ class RenderBudget:
     iterations: int = 0
 
     @classmethod
-    def start(cls, seconds: float | None = None) -> RenderBudget:
-        """A fresh budget with the limits of :mod:`._limits` (read now, so tests may lower them)."""
+    def start(cls, seconds: float | None = None, deadline: float | None = None) -> RenderBudget:
+        """A fresh budget with the limits of :mod:`._limits` (read now, so tests may lower them).
+
+        It runs out *seconds* from now, or at *deadline* (``time.monotonic()``) when given.
+        """
         span = _limits.RENDER_SECONDS if seconds is None else seconds
         return cls(
             seconds=span,
-            deadline=time_module.monotonic() + span,
+            deadline=time_module.monotonic() + span if deadline is None else deadline,
             max_chars=_limits.RENDER_MAX_CHARS,
             max_iterations=_limits.RENDER_MAX_ITERATIONS,
         )
@@ -247,20 +248,23 @@ _active: ContextVar[RenderBudget | None] = ContextVar("familyplan_render_budget"
 
 
 @contextmanager
-def render_budget(seconds: float | None = None) -> Iterator[RenderBudget]:
+def render_budget(
+    seconds: float | None = None, *, deadline: float | None = None
+) -> Iterator[RenderBudget]:
     """Render within one budget: every template rendered inside shares it.
 
     Wrap everything that renders one document (body, headers, footers, properties) in
     ``with render_budget():`` so the limits hold for the document as a whole. Outside of
     one, each ``Template.render`` call gets a budget of its own. Nested calls reuse the
     budget already running. The budget lives in a context variable, so one environment
-    may serve many renders, one after the other or in several threads.
+    may serve many renders, one after the other or in several threads. A *deadline*
+    (``time.monotonic()``) continues the time of an earlier budget.
     """
     active = _active.get()
     if active is not None:
         yield active
         return
-    budget = RenderBudget.start(seconds)
+    budget = RenderBudget.start(seconds, deadline)
     token = _active.set(budget)
     try:
         yield budget
@@ -628,12 +632,18 @@ class BudgetedEnvironment(SandboxedEnvironment):
         return "".join(out)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        """Call from a template: check the clock, refuse huge results, count what is made."""
+        """Call from a template: check the clock, refuse huge results, count what is made.
+
+        A call that would change a list of a shared context is not made
+        (:mod:`familyplan_docs._shared`).
+        """
         budget = _active.get()
         if budget is not None:
             budget.check_time()
             if isinstance(obj, LoopContext) and args:  # ``loop(children)`` of a recursive loop
                 args = (budget.loop(args[0]), *args[1:])
+        if changes_shared(*_bound(obj), args):  # the caller renders again, unshared
+            raise SharedValueChanged(*((budget.seconds, budget.deadline) if budget else ()))
         _predict_call(obj, args, kwargs)
         result = super().call(context, obj, *args, **kwargs)
         _after_call(obj, result)
@@ -655,10 +665,18 @@ class BudgetedEnvironment(SandboxedEnvironment):
         return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """Attribute access from a template, checking the clock."""
+        """Attribute access from a template, checking the clock.
+
+        A field of a :class:`Record` (most lookups) is read from the record directly: for
+        a public name that is what the sandbox's checks give, and they are skipped.
+        """
         budget = _active.get()
         if budget is not None:
             budget.check_time()
+        if type(obj) is Record and not attribute.startswith("_"):
+            value = vars(obj).get(attribute, _MISSING)
+            if value is not _MISSING and not isinstance(value, _METHODS):
+                return value
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -670,6 +688,11 @@ class BudgetedEnvironment(SandboxedEnvironment):
         if budget is not None and isinstance(argument, slice):
             budget.produce(_size(result))
         return result
+
+
+_MISSING = object()
+_METHODS = (MethodType, BuiltinMethodType)
+"""Values the sandbox's ``getattr`` may wrap (``str.format``): never read directly."""
 
 
 def _is_budgeted(node: nodes.Node) -> bool:

@@ -14,19 +14,25 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
-from ._context import build_blank_context, build_context
-from ._environment import make_environment
+from ._environment import make_environment, render_budget
 from ._errors import TemplateRenderError, UnknownChoiceError
 from ._kinds import FAMILY_FACING, KINDS
 from ._model import Closeness, FamilyPlan, MapSector
 from ._packs import Pack
+from ._shared import (
+    SharedContext,
+    SharedValueChanged,
+    new_context,
+    protect_shared,
+    shared_context,
+)
 
 MAP_IMAGE = "network_map_image"
 """Context name of the drawn network map; computed only for templates that use it."""
@@ -72,30 +78,34 @@ def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
             doc_pr.set("descr", alt)
 
 
-def render_to(plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.BytesIO) -> None:
-    """Render one document kind (blank when *plan* is None) into *target*."""
-    from typing import cast
+def render_to(
+    plan: FamilyPlan | None,
+    pack: Pack,
+    kind: str,
+    target: Path | io.BytesIO,
+    *,
+    context: SharedContext | None = None,
+) -> None:
+    """Render one document kind (blank when *plan* is None) into *target*.
 
-    from ._compiled import compiled_template
-    from ._environment import render_budget
-
+    *context* (from :func:`familyplan_docs._shared.shared_context` for the same *plan* and
+    *pack*) saves building the template context for each document of a family. The
+    document is the same as without it: a template that tries to change the shared
+    context is rendered once more with a context of its own.
+    """
     source = pack.document(kind)
-    context = build_context(plan, pack) if plan else build_blank_context(pack)
-    alt = ""
     try:
-        compiled = compiled_template(source, pack)
-        if compiled is not None:  # patched and compiled once, reused for every render
-            job = compiled.start()
-            if compiled.mentions(MAP_IMAGE):
-                context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
-            job.render(context, target, alt_text=alt)
+        if context is None:
+            _render_document(source, plan, pack, new_context(plan, pack), target)
             return
-        tpl = DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
-        tpl.init_docx()
-        if MAP_IMAGE in tpl.get_xml():
-            context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
-        with render_budget():  # the render limits hold for the document as a whole
-            tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
+        if context.plan is not plan or context.pack is not pack:
+            raise ValueError("the shared context was built for another plan or pack")
+        try:
+            with protect_shared(context):
+                _render_document(source, plan, pack, dict(context.values), target)
+        except SharedValueChanged as changed:  # within the time the first render had left
+            with render_budget(changed.seconds, deadline=changed.deadline):
+                _render_document(source, plan, pack, new_context(plan, pack), target)
     except SecurityError as exc:
         raise TemplateRenderError(
             f"{source}: the template tries something the sandbox forbids: {exc}"
@@ -104,6 +114,32 @@ def render_to(plan: FamilyPlan | None, pack: Pack, kind: str, target: Path | io.
         line = getattr(exc, "docx_context", None)
         where = f" near: {' '.join(t for t in line if t.strip())[:200]}" if line else ""
         raise TemplateRenderError(f"{source}: {type(exc).__name__}: {exc}{where}") from None
+
+
+def _render_document(
+    source: Path,
+    plan: FamilyPlan | None,
+    pack: Pack,
+    context: dict[str, Any],
+    target: Path | io.BytesIO,
+) -> None:
+    """Render the template *source* with *context* into *target* (errors as Jinja's)."""
+    from ._compiled import compiled_template
+
+    alt = ""
+    compiled = compiled_template(source, pack)
+    if compiled is not None:  # patched and compiled once, reused for every render
+        job = compiled.start()
+        if compiled.mentions(MAP_IMAGE):
+            context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
+        job.render(context, target, alt_text=alt)
+        return
+    tpl = DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
+    tpl.init_docx()
+    if MAP_IMAGE in tpl.get_xml():
+        context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
+    with render_budget():  # the render limits hold for the document as a whole
+        tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:
         _set_alt_text(tpl, alt)
     tpl.save(target)
@@ -132,10 +168,13 @@ def render_documents(
     staging = Path(tempfile.mkdtemp(prefix=".familyplan-", dir=out.parent))
     try:
         written = []
+        contexts: dict[int, SharedContext] = {}  # built once per pack, shared by its kinds
         for kind in chosen:
             path = staging / f"{kind}.docx"
             chosen_pack = family_pack if family_pack and kind in FAMILY_FACING else pack
-            render_to(plan, chosen_pack, kind, path)
+            if id(chosen_pack) not in contexts:
+                contexts[id(chosen_pack)] = shared_context(plan, chosen_pack)
+            render_to(plan, chosen_pack, kind, path, context=contexts[id(chosen_pack)])
             written.append(path)
         pdf_error: Exception | None = None
         if pdf:

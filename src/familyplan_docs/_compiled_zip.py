@@ -1,0 +1,142 @@
+"""The zip package of a compiled template: entries compressed once, copied into every output.
+
+A template's entries are read and compressed once (:func:`read_entries`); a render writes
+them in the template's order with :func:`zip_bytes`, compressing only the entries it
+changed (:meth:`Entry.make`). Deflate at zip's default level, no zip64 (a document is far
+below 4 GiB), flags and attributes as Python's :mod:`zipfile` writes them.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DateTime", "Entry", "read_entries", "zip_bytes"]
+
+DateTime = tuple[int, int, int, int, int, int]
+"""A zip entry's modification time: year, month, day, hour, minute, second."""
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One zip entry, compressed once (``raw``) and copied into every output as it is."""
+
+    name: str
+    date_time: DateTime
+    external_attr: int
+    size: int
+    crc: int
+    raw: bytes
+    method: int
+
+    @property
+    def data(self) -> bytes:
+        """The uncompressed data (only the few entries a render changes are needed)."""
+        return zlib.decompress(self.raw, -15) if self.method == zipfile.ZIP_DEFLATED else self.raw
+
+    @classmethod
+    def make(
+        cls,
+        name: str,
+        data: bytes,
+        date_time: DateTime,
+        external_attr: int = 0o600 << 16,
+    ) -> Entry:
+        """Compress *data* (deflate, zip's default level) into a new entry."""
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        raw = packer.compress(data) + packer.flush()
+        return cls(
+            name, date_time, external_attr, len(data), zlib.crc32(data), raw, zipfile.ZIP_DEFLATED
+        )
+
+    def replaced(self, data: bytes) -> Entry:
+        """This entry (name, time, attributes) holding *data* instead."""
+        return Entry.make(self.name, data, self.date_time, self.external_attr)
+
+
+def _dos_time(date_time: DateTime) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    year = min(max(year, 1980), 2107)
+    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+
+
+def zip_bytes(entries: Iterable[Entry]) -> bytes:
+    """Write *entries* as a zip archive (deflated, no zip64: a document is far below 4 GiB)."""
+    out = io.BytesIO()
+    central: list[bytes] = []
+    count = 0
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = 0 if entry.name.isascii() else 0x800
+        dos_date, dos_time = _dos_time(entry.date_time)
+        offset = out.tell()
+        if offset >= 0xFFFFFFFF or entry.size >= 0xFFFFFFFF:
+            raise ValueError("document too large for a zip without zip64")
+        out.write(
+            _LOCAL.pack(
+                b"PK\x03\x04",
+                20,
+                0,
+                flags,
+                entry.method,
+                dos_time,
+                dos_date,
+                entry.crc,
+                len(entry.raw),
+                entry.size,
+                len(name),
+                0,
+            )
+        )
+        out.write(name)
+        out.write(entry.raw)
+        central.append(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                20,
+                3,  # made on Unix, as Python's zipfile writes it
+                20,
+                0,
+                flags,
+                entry.method,
+                dos_time,
+                dos_date,
+                entry.crc,
+                len(entry.raw),
+                entry.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                entry.external_attr,
+                offset,
+            )
+            + name
+        )
+        count += 1
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    size = out.tell() - start
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    return out.getvalue()
+
+
+def read_entries(source: Path) -> list[Entry]:
+    """Every entry of the zip file *source*, in its order, compressed once more."""
+    entries = []
+    with zipfile.ZipFile(source) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            entries.append(Entry.make(info.filename, data, info.date_time, info.external_attr))
+    return entries
