@@ -105,6 +105,17 @@ Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_xml_safe)]
 Surrounding whitespace is stripped (``str_strip_whitespace``) and line ends are stored
 as ``\\n`` (CR LF and CR included)."""
 
+
+def _blank_is_none(value: str | None) -> str | None:
+    return value or None
+
+
+OptionalText = Annotated[Text | None, AfterValidator(_blank_is_none)]
+"""Free text that may be left out; empty or white-space-only text is stored as None.
+
+So a plan reads the same whichever way it says "nothing": a missing key, ``null``, ``""``
+or an empty cell of the workbook."""
+
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_xml_safe)]
 Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
 """A short id used to refer to a family member, coordinator or network member."""
@@ -131,7 +142,7 @@ class Member(_Model):
     needs_interpreter: bool = False
     phone: Name | None = None
     email: Name | None = None
-    current_situation: Text | None = Field(None, description="Status of this person now.")
+    current_situation: OptionalText = Field(None, description="Status of this person now.")
 
     @field_validator("national_id")
     @classmethod
@@ -184,7 +195,7 @@ class NetworkMember(_Model):
     department: Name | None = Field(None, description="Department or function.")
     phone: Name | None = None
     email: Name | None = None
-    contribution: Text | None = Field(None, description="What this person can offer.")
+    contribution: OptionalText = Field(None, description="What this person can offer.")
     sector: MapSector
     closeness: Closeness = Closeness.MIDDLE
 
@@ -197,7 +208,7 @@ class Goal(_Model):
 
     goal: Text = Field(min_length=1)
     by_when: date | None = None
-    who: Text | None = None
+    who: OptionalText = None
     status: GoalStatus = GoalStatus.NOT_STARTED
 
 
@@ -228,10 +239,10 @@ class ActionItem(_Model):
     """One row of a person's action plan."""
 
     intervention: Text = Field(min_length=1)
-    purpose: Text | None = None
-    goal: Text | None = None
-    responsible: Text | None = Field(None, description="Responsible, or supported by.")
-    who_does_what: Text | None = None
+    purpose: OptionalText = None
+    goal: OptionalText = None
+    responsible: OptionalText = Field(None, description="Responsible, or supported by.")
+    who_does_what: OptionalText = None
 
 
 class ActionPlan(_Model):
@@ -266,8 +277,8 @@ class Consent(_Model):
         default_factory=list, max_length=MAX_ITEMS, description="Ticked internal ones."
     )
     external_parties: list[ExternalParty] = Field(default_factory=list, max_length=MAX_ITEMS)
-    information_types: Text | None = None
-    purpose: Text | None = None
+    information_types: OptionalText = None
+    purpose: OptionalText = None
     valid_until: date | None = None
     signed_on: date | None = None
     withdrawn_on: date | None = None
@@ -284,7 +295,7 @@ class Participant(_Model):
     phone: Name | None = None
     email: Name | None = None
     member: Ref | None = Field(None, description="Set when the participant is in the family.")
-    role: Text | None = Field(None, description="Their role at this meeting.")
+    role: OptionalText = Field(None, description="Their role at this meeting.")
 
 
 class AgendaItem(_Model):
@@ -293,7 +304,7 @@ class AgendaItem(_Model):
     title: Text = Field(min_length=1)
     minutes: int | None = Field(None, ge=0, le=600, description="Time frame in minutes.")
     lead: Name | None = None
-    notes: Text | None = Field(None, description="What was said and decided.")
+    notes: OptionalText = Field(None, description="What was said and decided.")
 
 
 class RoundEntry(_Model):
@@ -301,8 +312,8 @@ class RoundEntry(_Model):
 
     name: Name
     department: Name | None = None
-    what_works: Text | None = None
-    challenges: Text | None = None
+    what_works: OptionalText = None
+    challenges: OptionalText = None
 
 
 class Meeting(_Model):
@@ -313,19 +324,19 @@ class Meeting(_Model):
     start_time: time | None = None
     end_time: time | None = None
     place: Name | None = None
-    address: Text | None = None
-    directions: Text | None = None
+    address: OptionalText = None
+    directions: OptionalText = None
     leader: Name | None = None
     participants: list[Participant] = Field(default_factory=list, max_length=MAX_ITEMS)
     absentees: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS)
     agenda: list[AgendaItem] = Field(default_factory=list, max_length=MAX_ITEMS)
     preparation_questions: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
-    family_story: Text | None = None
-    best_hope: Text | None = None
+    family_story: OptionalText = None
+    best_hope: OptionalText = None
     rounds: list[RoundEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
-    team_dialogue: Text | None = None
+    team_dialogue: OptionalText = None
     next_meeting: dt.date | None = None
-    notes: Text | None = None
+    notes: OptionalText = None
 
 
 class PlanVersion(_Model):
@@ -336,7 +347,7 @@ class PlanVersion(_Model):
     period_end: date | None = None
     updated_on: date | None = None
     review_date: date | None = None
-    if_it_goes_differently: Text | None = None
+    if_it_goes_differently: OptionalText = None
 
 
 class ChecklistEntry(_Model):
@@ -352,7 +363,7 @@ class Organization(_Model):
 
     name: Name
     programme: Name | None = Field(None, description="Name of the offer to families.")
-    address: Text | None = None
+    address: OptionalText = None
     phone: Name | None = None
     email: Name | None = None
     website: Name | None = None
@@ -364,14 +375,14 @@ class Family(_Model):
     """The family, its members and who holds direction."""
 
     name: Name
-    address: Text | None = None
+    address: OptionalText = None
     members: list[Member] = Field(min_length=1, max_length=MAX_ITEMS)
     direction: DirectionHolder = DirectionHolder.FAMILY
-    self_reliance: Text | None = Field(None, description="Why direction lies where it lies.")
+    self_reliance: OptionalText = Field(None, description="Why direction lies where it lies.")
     preferred_language: Name | None = Field(
         None, description="Pack for family-facing documents, e.g. 'en'."
     )
-    statement: Text | None = Field(None, description="The family's own statement.")
+    statement: OptionalText = Field(None, description="The family's own statement.")
 
 
 class FamilyPlan(_Model):
