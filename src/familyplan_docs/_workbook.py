@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from datetime import date, time
 from decimal import Decimal
@@ -25,6 +26,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ._errors import InputError, Problem
 from ._labels import LABELLED_ENUMS, label_id
 from ._model import ChecklistStep, FamilyPlan
 from ._packs import Pack
@@ -65,6 +67,11 @@ from ._workbook_rows import plan_rows, plan_values
 LAST_INPUT_ROW = FIRST_DATA_ROW + MAX_ROWS - 1
 """Drop-downs and reference lists reach down to this row."""
 
+CELL_MAX_UTF16 = 32_767
+"""The most a spreadsheet cell holds, in UTF-16 code units (Excel's limit; Calc cuts there)."""
+_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+"""An underscore that Excel and Calc would read as the start of an OOXML character escape
+(``_x0041_`` is A); every one is written as ``_x005F_``, also one ending such an escape."""
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Text that begins with one of these is stored with a quote prefix, never as a formula."""
 
@@ -118,11 +125,13 @@ class _Writer:
         self.titles = {sheet.key: sheet_title(pack, sheet.key) for sheet in SHEETS}
         self.titles[PLAN_SHEET] = sheet_title(pack, PLAN_SHEET)
         self.titles[INSTRUCTIONS_SHEET] = sheet_title(pack, INSTRUCTIONS_SHEET)
+        self.too_long: list[Problem] = []
 
     def t(self, msgid: str) -> str:
         return self.pack.gettext(msgid)
 
     def build(self) -> Workbook:
+        """The whole workbook; :class:`InputError` if a text is too long for a cell."""
         instructions = self.wb.active
         assert instructions is not None
         self._instructions(instructions)
@@ -132,6 +141,8 @@ class _Writer:
             self._list_sheet(sheet, self.wb.create_sheet(self.titles[sheet.key]), rows[sheet.key])
         self._lists(self.wb.create_sheet(LIST_SHEET))
         self._meta(self.wb.create_sheet(META_SHEET))
+        if self.too_long:
+            raise InputError("workbook", self.too_long)
         self.wb.active = 0
         self.wb.properties.creator = "familyplan-docs"
         self.wb.properties.language = self.pack.language_tag
@@ -297,7 +308,19 @@ class _Writer:
         elif isinstance(value, date | time | int | Decimal) and not isinstance(value, bool):
             cell.value = value
         else:
-            _text(cell, str(value))
+            text = str(value)
+            units = len(text.encode("utf-16-le")) // 2
+            if units > CELL_MAX_UTF16:  # a spreadsheet would cut it: refuse, never lose text
+                place = f"Sheet {cell.parent.title!r}, cell {cell.coordinate}"
+                self.too_long.append(
+                    Problem(
+                        place,
+                        f"this text is {units:,} UTF-16 code units long and a spreadsheet cell "
+                        f"holds at most {CELL_MAX_UTF16:,}; shorten it or keep the plan as JSON",
+                    )
+                )
+                return
+            _text(cell, text)
 
     def _country(self, code: str) -> str:
         return str(self.pack.locale.territories.get(code, code))
@@ -340,8 +363,13 @@ def _blank_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 def _text(cell: Cell, text: str) -> None:
-    """Store *text* as a string cell; text that looks like a formula gets a quote prefix."""
-    cell.value = text
+    """Store *text* as a string cell, exactly as it reads.
+
+    Text that looks like a formula gets a quote prefix; text that looks like an OOXML
+    character escape (``_x0041_``) has its underscore escaped (``_x005F_x0041_``), as
+    Excel writes it, so spreadsheets show it literally (openpyxl's reader undoes this).
+    """
+    cell.value = _LOOKS_ESCAPED.sub("_x005F_", text)
     cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True

@@ -153,9 +153,14 @@ def convert(column: Column, value: Any, vocab: Vocabulary) -> Any:
     return _choice(value, vocab.enums[column.enum], column, vocab)
 
 
+_ESCAPED_UNDERSCORE = "_x005F_"
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        # _x005F_ is an escaped underscore (OOXML): openpyxl decodes it in shared strings,
+        # as Excel and Calc write them, but not in inline strings, as openpyxl writes them
+        return value.replace(_ESCAPED_UNDERSCORE, "_").strip()
     if isinstance(value, bool):
         raise CellError("holds TRUE or FALSE; text belongs here")
     if isinstance(value, int):
