@@ -30,11 +30,8 @@ from familyplan_docs import (
     load_pack,
     plan_from_json,
 )
-from familyplan_docs._environment import (
-    RenderLimitError,
-    make_environment,
-    render_budget,
-)
+from familyplan_docs._budget import RenderLimitError, render_budget
+from familyplan_docs._environment import make_environment
 from familyplan_docs._packs import discover
 from familyplan_docs._render import render_to
 

@@ -20,10 +20,10 @@ from docx.oxml.parser import parse_xml
 from jinja2 import Template, TemplateError
 from lxml import etree
 
+from ._budget import render_budget
 from ._compiled_media import KnownImage, MediaParts, PartSink, Rel, add_rels, add_types
 from ._compiled_xml import number_drawings, parse_body, post_process, with_context
 from ._compiled_zip import DateTime, Entry, zip_bytes
-from ._environment import render_budget
 
 __all__ = ["CompiledTemplate", "Part", "RenderJob", "core_data", "header_footer_data"]
 

@@ -21,7 +21,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
-from ._environment import make_environment, render_budget
+from ._budget import render_budget
+from ._environment import make_environment
 from ._errors import TemplateRenderError, UnknownChoiceError
 from ._kinds import FAMILY_FACING, KINDS
 from ._model import Closeness, FamilyPlan, MapSector
