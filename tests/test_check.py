@@ -12,7 +12,8 @@ from docx import Document
 from familyplan_docs import KINDS, check_templates, load_pack, plan_from_json
 from familyplan_docs._builtin import templates_root
 from familyplan_docs._check_docx import DocumentScanner
-from familyplan_docs._check_shapes import TreeChecker, pack_context_shape
+from familyplan_docs._check_shapes import pack_context_shape
+from familyplan_docs._check_tree import TreeChecker
 from familyplan_docs._cli import main
 from familyplan_docs._environment import make_environment
 from familyplan_docs._render import render_to

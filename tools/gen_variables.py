@@ -32,10 +32,10 @@ from familyplan_docs._check_shapes import (
     ListShape,
     RecordShape,
     Shape,
-    TreeChecker,
     ValueShape,
     pack_context_shape,
 )
+from familyplan_docs._check_tree import TreeChecker
 from familyplan_docs._environment import Formatter, make_environment
 from familyplan_docs._kinds import KINDS
 from familyplan_docs._labels import LABELLED_ENUMS

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ._builtin import samples_root
 from ._check_docx import DocProblem, DocScan, DocumentScanner
-from ._check_shapes import TreeChecker, pack_context_shape
+from ._check_shapes import pack_context_shape
+from ._check_tree import TreeChecker
 from ._environment import make_environment
 from ._errors import FamilyPlanError, InputError, PackError, UnknownChoiceError
 from ._kinds import KINDS

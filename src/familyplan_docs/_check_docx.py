@@ -27,7 +27,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError
 from lxml import etree
 
-from ._check_shapes import TreeChecker
+from ._check_tree import TreeChecker
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MARK = "fpd:"
