@@ -24,6 +24,7 @@ from familyplan_docs._netmap import (
     MapEntry,
     _draw,
     _Drawing,
+    _PlacedText,
     _tint,
     draw_network_map,
 )
@@ -88,14 +89,19 @@ def draw(entries: list[MapEntry], centre: str = "Familien Hansen", dpi: int = 20
 PixelBox = tuple[float, float, float, float]
 
 
+def ink_box(drawing: _Drawing, placed: _PlacedText) -> tuple[int, int, int, int] | None:
+    """The pixels ``placed`` colours, found by setting it alone on a blank image."""
+    ink = Image.new("L", drawing.image.size, 0)
+    drawing.draw_text(ImageDraw.Draw(ink), placed, "#ffffff")
+    return ink.getbbox()
+
+
 def text_extents(drawing: _Drawing) -> list[tuple[str, str, PixelBox]]:
     """``(gid, text, ink extent in pixels)`` of every drawn text, chips included."""
     found = []
     for label in drawing.labels:
         for placed in label.texts:
-            ink = Image.new("L", drawing.image.size, 0)
-            drawing.draw_text(ImageDraw.Draw(ink), placed, "#ffffff")
-            box = ink.getbbox()
+            box = ink_box(drawing, placed)
             if box is None:
                 continue
             extent: PixelBox = box
@@ -131,9 +137,7 @@ def assert_ink_inside_boxes(drawing: _Drawing) -> None:
         x0, y1 = drawing.to_pixels(label.box[0], label.box[1])
         x1, y0 = drawing.to_pixels(label.box[2], label.box[3])
         for placed in label.texts:
-            ink = Image.new("L", drawing.image.size, 0)
-            drawing.draw_text(ImageDraw.Draw(ink), placed, "#ffffff")
-            box = ink.getbbox()
+            box = ink_box(drawing, placed)
             if box is None:
                 continue
             if box[0] < x0 - 1 or box[1] < y0 - 1 or box[2] > x1 + 1 or box[3] > y1 + 1:

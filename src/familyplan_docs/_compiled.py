@@ -121,7 +121,14 @@ class _NotCompilable(Exception):
     """The template needs plain docxtpl (see the module docstring)."""
 
 
-def _story_part(env: SandboxedEnvironment, tpl: DocxTemplate, part: Any, xml: str) -> Part:
+def _story_part(
+    env: SandboxedEnvironment,
+    tpl: DocxTemplate,
+    part: Any,
+    xml: str,
+    next_shape_id: int | None = None,
+) -> Part:
+    """A part's patched, compiled template; shapes numbered on from the part's own."""
     template, compiled_source = compile_xml(env, tpl.patch_xml(xml))
     return Part(
         entry=_entry_name(part.partname),
@@ -130,7 +137,7 @@ def _story_part(env: SandboxedEnvironment, tpl: DocxTemplate, part: Any, xml: st
         source=compiled_source,
         rels_entry=_rels_entry(part.partname),
         rels=_part_rels(part),
-        next_shape_id=_next_shape_id(part.element),
+        next_shape_id=_next_shape_id(part.element) if next_shape_id is None else next_shape_id,
     )
 
 
@@ -180,18 +187,7 @@ def _compile(source: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
         if sections > 1 and "{" in blob:
             raise _NotCompilable("footnotes with tags in a document of several sections")
-        template, compiled_source = compile_xml(env, tpl.patch_xml(blob))
-        footnotes.append(
-            Part(
-                entry=_entry_name(part.partname),
-                partname=str(part.partname),
-                template=template,
-                source=compiled_source,
-                rels_entry=_rels_entry(part.partname),
-                rels=_part_rels(part),
-                next_shape_id=1,
-            )
-        )
+        footnotes.append(_story_part(env, tpl, part, blob, next_shape_id=1))
 
     try:
         core_part = package.part_related_by(RT.CORE_PROPERTIES)

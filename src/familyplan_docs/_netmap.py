@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Wedge
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 from ._model import Closeness, MapSector
 from ._netmap_fit import _FIG_INCHES, _HALF
@@ -149,7 +149,8 @@ def _tint(sector: MapSector, ring: Closeness) -> tuple[float, float, float]:
 
 def _rgb(colour: str | tuple[float, float, float]) -> tuple[int, int, int]:
     if isinstance(colour, str):
-        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+        red, green, blue = ImageColor.getrgb(colour)[:3]
+        return (red, green, blue)
     red, green, blue = (round(part * 255) for part in colour)
     return (red, green, blue)
 
