@@ -2,13 +2,19 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test setup lint templates clean
+.PHONY: demo test check setup lint templates git-diff-docx clean
 
 demo: setup
 	$(VENV)/bin/familyplan-docs demo --out demo-out --pdf
 
+# the whole suite, as CI runs it
 test: setup lint
 	$(PY) -m pytest
+
+# the fast lane for the edit-test loop: no LibreOffice, a tenth of the Hypothesis examples,
+# two processes
+check: setup lint
+	FAMILYPLAN_TEST_LANE=fast $(PY) -m pytest -m "not libreoffice" -n 2 -q
 
 setup: $(VENV)/.installed
 
@@ -26,6 +32,9 @@ lint: setup
 
 templates: setup
 	$(PY) tools/templates/build.py
+
+git-diff-docx:
+	git config diff.docx.textconv "python3 tools/docx_text.py"
 
 clean:
 	rm -rf $(VENV) demo-out

@@ -25,7 +25,7 @@ from pathlib import Path
 import docx
 
 from familyplan_docs import KINDS
-from familyplan_docs._pdf import convert_to_pdf, find_soffice
+from familyplan_docs.delivery.pdf import convert_to_pdf, find_soffice
 
 TEXT = (
     "Familien og netværket aftaler, hvem der gør hvad og hvornår. Æ Ø Å æ ø å. "

@@ -46,20 +46,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from families import write_families
 
+from familyplan_docs import load_plan
 from familyplan_docs._batch import render_batch
-from familyplan_docs._builtin import samples_root
-from familyplan_docs._context import build_context
-from familyplan_docs._environment import make_environment
-from familyplan_docs._load import load_plan
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._packs import Pack, load_pack
-from familyplan_docs._render import (
+from familyplan_docs.model.plan import FamilyPlan
+from familyplan_docs.packs.builtin import samples_root
+from familyplan_docs.packs.discovery import load_pack
+from familyplan_docs.packs.pack import Pack
+from familyplan_docs.render.context import build_context
+from familyplan_docs.render.documents import (
     MAP_IMAGE,
     _network_map,
     _set_alt_text,
     render_to,
 )
-from familyplan_docs._shared import SharedContext, shared_context
+from familyplan_docs.render.environment import make_environment
+from familyplan_docs.render.shared import SharedContext, shared_context
 
 MB = 1024 * 1024
 
@@ -259,7 +260,7 @@ def batch(families: int, jobs: int, keep: Path | None) -> list[str]:
         out = keep or work / "out"
         own = resource.getrusage(resource.RUSAGE_SELF)
         with TreeMemory() as tree:
-            result = render_batch(work / "plans", out, jobs=jobs, progress=sys.stderr.isatty())
+            result = render_batch(work / "plans", out, jobs=jobs)
         after = resource.getrusage(resource.RUSAGE_SELF)
         parent_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
         self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

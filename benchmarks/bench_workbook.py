@@ -17,10 +17,10 @@ from pathlib import Path
 
 import openpyxl
 
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._packs import load_pack
-from familyplan_docs._workbook import write_workbook
-from familyplan_docs._workbook_read import read_workbook
+from familyplan_docs.model.plan import FamilyPlan
+from familyplan_docs.packs.discovery import load_pack
+from familyplan_docs.workbook.read import read_workbook
+from familyplan_docs.workbook.write import write_workbook
 
 AGREEMENTS = 1_000
 NETWORK = 500

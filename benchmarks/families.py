@@ -26,8 +26,8 @@ from typing import Any
 
 from faker import Faker
 
-from familyplan_docs._builtin import samples_root
-from familyplan_docs._load import plan_from_json
+from familyplan_docs.model.load import plan_from_json
+from familyplan_docs.packs.builtin import samples_root
 
 LOCALES = {"da": "da_DK", "nl": "nl_NL", "sv": "sv_SE"}
 FAMILY_WORD = {"da": "Familien", "nl": "Gezin", "sv": "Familjen"}

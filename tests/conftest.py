@@ -1,56 +1,35 @@
-"""Shared fixtures: a small valid plan, the discovered packs and the bundled samples."""
+"""Fixtures shared by every test, and the Hypothesis profiles (the one place they are set).
+
+Constants and helpers tests import are in ``tests/helpers.py``, never here.
+"""
 
 from __future__ import annotations
 
 import copy
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from familyplan_docs import KINDS, FamilyPlan, Pack, list_packs, load_pack
-from familyplan_docs._builtin import samples_root, templates_root
-from familyplan_docs._workbook import write_workbook
+from familyplan_docs.workbook.write import write_workbook
+from tests.helpers import BUILTIN_PACKS, TINY
+from tests.workbook.helpers import plan_data
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILTIN_PACKS = sorted(p.name for p in templates_root().iterdir() if (p / "pack.toml").is_file())
-SAMPLES = sorted(samples_root().glob("*/*.json"))
+_IN_CI = bool(os.environ.get("CI"))
 
-TINY: dict[str, Any] = {
-    "country": "DK",
-    "organization": {"name": "Testrup Kommune", "programme": "Familiens Fremtid"},
-    "family": {
-        "name": "Familien Test",
-        "members": [
-            {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
-            {
-                "id": "søn",
-                "first_name": "Bo",
-                "last_name": "Test",
-                "role": "child",
-                "birth_date": "2010-05-01",
-            },
-        ],
-    },
-    "coordinators": [{"id": "k1", "name": "Karin Koordinator", "lead": True}],
-    "goals": [{"goal": "Bo går i skole hver dag", "who": "Bo"}],
-    "agreements": [{"content": "Møde med skolen", "responsible": "Anna", "deadline": "2027-01-15"}],
-    "network": [
-        {"id": "n1", "name": "Mormor", "group": "personal", "sector": "family"},
-    ],
-    "meetings": [
-        {
-            "kind": "network",
-            "date": "2026-12-10",
-            "start_time": "09:00",
-            "end_time": "11:00",
-            "participants": [{"name": "Anna Test", "member": "mor"}],
-            "agenda": [{"title": "Velkomst", "minutes": 5}],
-        }
-    ],
-}
+settings.register_profile(
+    "familyplan",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # in CI the same examples on every run, and no minutes-long shrinking of a failure
+    derandomize=_IN_CI,
+    phases=(Phase.explicit, Phase.generate) if _IN_CI else tuple(Phase),
+    report_multiple_bugs=False,
+)
+settings.load_profile("familyplan")
 
 
 @pytest.fixture
@@ -71,32 +50,23 @@ def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def soffice_or_skip() -> str:
-    """Return the LibreOffice binary; in CI a missing LibreOffice fails instead of skipping."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
-    pytest.skip("LibreOffice is not installed")
-
-
 # the workbook tests' plan, pack and filled workbook (a module's own fixture of the same
 # name takes precedence)
 
 
 @pytest.fixture
 def plan() -> FamilyPlan:
-    from .workbook_helpers import plan_data
-
+    """The workbook tests' plan: every sheet of the workbook has rows."""
     return FamilyPlan.model_validate(plan_data())
 
 
 @pytest.fixture
 def da() -> Pack:
+    """The built-in Danish pack."""
     return load_pack("da")
 
 
 @pytest.fixture
 def workbook(tmp_path: Path, da: Pack, plan: FamilyPlan) -> Path:
+    """A filled Danish workbook of :func:`plan`."""
     return write_workbook(da, tmp_path / "plan.xlsx", plan)

@@ -1,12 +1,89 @@
-"""Small helpers for tests: reading a .docx's text and making throwaway packs."""
+"""What tests share besides fixtures: paths, the packs and samples, a tiny plan, .docx helpers.
+
+Tests import these from here; ``conftest.py`` holds fixtures and the Hypothesis profiles only.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 from docx import Document
+from hypothesis import settings
 from lxml import etree
+
+from familyplan_docs.packs.builtin import samples_root, templates_root
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository's root folder."""
+
+BUILTIN_PACKS = sorted(p.name for p in templates_root().iterdir() if (p / "pack.toml").is_file())
+"""The built-in packs' names."""
+
+SAMPLES = sorted(samples_root().glob("*/*.json"))
+"""The bundled sample plans."""
+
+FAST_LANE = os.environ.get("FAMILYPLAN_TEST_LANE") == "fast"
+"""``make check`` sets this: fewer Hypothesis examples (see ``conftest.py`` for the profiles)."""
+
+
+def examples(count: int) -> settings:
+    """Hypothesis settings for *count* examples (a tenth, at least 2, in the fast lane).
+
+    Everything else (deadline, health checks, derandomizing in CI) comes from the profile
+    registered in ``conftest.py``.
+    """
+    return settings(max_examples=max(2, count // 10) if FAST_LANE else count)
+
+
+TINY: dict[str, Any] = {
+    "country": "DK",
+    "organization": {"name": "Testrup Kommune", "programme": "Familiens Fremtid"},
+    "family": {
+        "name": "Familien Test",
+        "members": [
+            {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
+            {
+                "id": "søn",
+                "first_name": "Bo",
+                "last_name": "Test",
+                "role": "child",
+                "birth_date": "2010-05-01",
+            },
+        ],
+    },
+    "coordinators": [{"id": "k1", "name": "Karin Koordinator", "lead": True}],
+    "goals": [{"goal": "Bo går i skole hver dag", "who": "Bo"}],
+    "agreements": [{"content": "Møde med skolen", "responsible": "Anna", "deadline": "2027-01-15"}],
+    "network": [
+        {"id": "n1", "name": "Mormor", "group": "personal", "sector": "family"},
+    ],
+    "meetings": [
+        {
+            "kind": "network",
+            "date": "2026-12-10",
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "participants": [{"name": "Anna Test", "member": "mor"}],
+            "agenda": [{"title": "Velkomst", "minutes": 5}],
+        }
+    ],
+}
+
+
+def soffice_or_skip() -> str:
+    """Return the LibreOffice binary; in CI a missing LibreOffice fails instead of skipping."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
+    pytest.skip("LibreOffice is not installed")
+
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

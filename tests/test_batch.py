@@ -15,13 +15,14 @@ import pytest
 
 from familyplan_docs import FamilyPlanError, UnknownChoiceError
 from familyplan_docs._batch import (
+    BatchProgress,
     BatchResult,
     _drain,
     _sub_folders,
     plan_files,
     render_batch,
 )
-from familyplan_docs._builtin import samples_root
+from familyplan_docs.packs.builtin import samples_root
 
 SAMPLES = sorted(samples_root().glob("*/*.json"))
 KINDS = ["flyer", "family_plan"]
@@ -61,7 +62,7 @@ def test_every_family_gets_its_folder_and_a_bad_one_is_reported(
     plans: Path, tmp_path: Path, jobs: int
 ) -> None:
     out = tmp_path / "out"
-    result = render_batch(plans, out, kinds=KINDS, jobs=jobs, progress=False)
+    result = render_batch(plans, out, kinds=KINDS, jobs=jobs)
     assert [p.name for p in result.ok] == ["family-0000", "family-0001", "family-0002"]
     for folder in result.ok:
         assert sorted(p.name for p in folder.iterdir()) == ["family_plan.docx", "flyer.docx"]
@@ -83,10 +84,8 @@ def test_each_plan_renders_in_its_own_country_pack_unless_a_locale_is_given(
 ) -> None:
     folder = tmp_path / "plans"
     write_families(folder, 3)
-    by_country = render_batch(folder, tmp_path / "a", kinds=["flyer"], jobs=1, progress=False)
-    forced = render_batch(
-        folder, tmp_path / "b", locale="sv", kinds=["flyer"], jobs=1, progress=False
-    )
+    by_country = render_batch(folder, tmp_path / "a", kinds=["flyer"], jobs=1)
+    forced = render_batch(folder, tmp_path / "b", locale="sv", kinds=["flyer"], jobs=1)
     assert len(by_country.ok) == len(forced.ok) == 3
     a = {p.name: (p / "flyer.docx").read_bytes() for p in by_country.ok}
     b = {p.name: (p / "flyer.docx").read_bytes() for p in forced.ok}
@@ -94,25 +93,29 @@ def test_each_plan_renders_in_its_own_country_pack_unless_a_locale_is_given(
     assert len(same) == 1  # only the Swedish sample's family renders alike
 
 
-def test_a_progress_bar_does_not_get_in_the_way(
+def test_progress_is_reported_once_before_and_once_per_family(
     plans: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = render_batch(plans, tmp_path / "out", kinds=["flyer"], jobs=1, progress=True)
-    assert len(result.ok) == 3
-    assert "families" in capsys.readouterr().err.lower()
+    seen: list[BatchProgress] = []
+    result = render_batch(plans, tmp_path / "out", kinds=["flyer"], jobs=1, on_progress=seen.append)
+    total = len(result.ok) + len(result.failed)
+    assert [p.done for p in seen] == list(range(total + 1))
+    assert {p.total for p in seen} == {total}
+    assert seen[-1].failed == len(result.failed)
+    assert capsys.readouterr().err == ""  # the library draws nothing; the CLI draws the bar
 
 
 def test_bad_arguments_fail_before_anything_is_rendered(plans: Path, tmp_path: Path) -> None:
     with pytest.raises(UnknownChoiceError, match="family_plan"):
-        render_batch(plans, tmp_path / "o1", kinds=["nope"], progress=False)
+        render_batch(plans, tmp_path / "o1", kinds=["nope"])
     with pytest.raises(UnknownChoiceError, match="available"):
-        render_batch(plans, tmp_path / "o2", locale="xx", progress=False)
+        render_batch(plans, tmp_path / "o2", locale="xx")
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(FamilyPlanError, match="no plan files"):
-        render_batch(empty, tmp_path / "o3", progress=False)
+        render_batch(empty, tmp_path / "o3")
     with pytest.raises(FamilyPlanError, match="not a folder"):
-        render_batch(plans / "family-0000.json", tmp_path / "o4", progress=False)
+        render_batch(plans / "family-0000.json", tmp_path / "o4")
     assert not any((tmp_path / name).exists() for name in ("o1", "o2", "o3", "o4"))
 
 
@@ -142,7 +145,7 @@ def _run(folder: Path, out: Path) -> tuple[int, int]:
     """Render a batch in this process; return the traced peak and what stays allocated."""
     gc.collect()
     tracemalloc.reset_peak()
-    result = render_batch(folder, out, kinds=KINDS, jobs=1, progress=False)
+    result = render_batch(folder, out, kinds=KINDS, jobs=1)
     assert not result.failed
     gc.collect()
     current, peak = tracemalloc.get_traced_memory()
@@ -153,7 +156,7 @@ def test_memory_stays_flat_however_many_families(tmp_path: Path) -> None:
     write_families(tmp_path / "warm", 3)
     write_families(tmp_path / "few", 30)
     write_families(tmp_path / "many", 90, start=30)
-    render_batch(tmp_path / "warm", tmp_path / "o0", kinds=KINDS, jobs=1, progress=False)
+    render_batch(tmp_path / "warm", tmp_path / "o0", kinds=KINDS, jobs=1)
     tracemalloc.start()
     try:
         few_peak, few_kept = _run(tmp_path / "few", tmp_path / "o1")
@@ -171,7 +174,7 @@ def test_workbooks_render_too_and_same_named_plans_keep_apart(tmp_path: Path) ->
     for suffix in (".json", ".xlsx"):
         [source] = (samples_root() / "da").glob(f"*{suffix}")
         (folder / f"haddad{suffix}").write_bytes(source.read_bytes())
-    result = render_batch(folder, tmp_path / "out", kinds=["flyer"], jobs=1, progress=False)
+    result = render_batch(folder, tmp_path / "out", kinds=["flyer"], jobs=1)
     assert not result.failed
     assert [p.name for p in result.ok] == ["haddad.json", "haddad.xlsx"]
     assert all((p / "flyer.docx").is_file() for p in result.ok)

@@ -13,9 +13,7 @@ import pytest
 from familyplan_docs import __all__ as public
 from familyplan_docs import load_plan
 from familyplan_docs._cli import main
-
-from .conftest import SAMPLES
-from .helpers import docx_text
+from tests.helpers import SAMPLES, docx_text
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

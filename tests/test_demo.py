@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from familyplan_docs import KINDS, demo, load_plan, render
-
-from .conftest import SAMPLES, soffice_or_skip
+from tests.helpers import SAMPLES, soffice_or_skip
 
 pytestmark = pytest.mark.libreoffice
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 from types import ModuleType
 
-from familyplan_docs._check_shapes import pack_context_shape
-from familyplan_docs._packs import load_pack
+from familyplan_docs.authoring.shapes import pack_context_shape
+from familyplan_docs.packs.discovery import load_pack
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 

@@ -12,7 +12,6 @@ import contextlib
 import html
 import io
 import json
-import os
 import re
 import tempfile
 import warnings
@@ -21,37 +20,20 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from familyplan_docs import InputError, _limits, load_pack, plan_from_json
-from familyplan_docs._check import Report, check_templates
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._workbook import write_workbook
-from familyplan_docs._workbook_read import read_workbook
-
-from .conftest import TINY
-from .helpers import make_docx, make_pack
+from familyplan_docs.authoring.check import Report, check_templates
+from familyplan_docs.model.plan import FamilyPlan
+from familyplan_docs.workbook.read import read_workbook
+from familyplan_docs.workbook.write import write_workbook
+from tests.helpers import TINY, examples, make_docx, make_pack
 
 with warnings.catch_warnings():  # hypothesis imports this to report a failure; it warns
     warnings.simplefilter("ignore", DeprecationWarning)
     with contextlib.suppress(ImportError):
         import hypothesis.extra._patching  # noqa: F401
-
-IN_CI = bool(os.environ.get("CI"))
-
-
-def fuzz(examples: int) -> settings:
-    """Bounded settings: *examples* inputs, the same ones on every CI run."""
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        derandomize=IN_CI,
-        phases=(Phase.explicit, Phase.generate) if IN_CI else tuple(Phase),
-        report_multiple_bugs=False,
-    )
-
 
 # -- the workbook reader -------------------------------------------------------------------------
 
@@ -90,7 +72,7 @@ def _read(data: bytes) -> None:
             assert isinstance(plan, FamilyPlan)
 
 
-@fuzz(200)
+@examples(200)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_bytes(data: st.DataObject) -> None:
     raw = bytearray(_zip(workbook_entries()))
@@ -110,7 +92,7 @@ def test_workbook_reader_with_mutated_bytes(data: st.DataObject) -> None:
     _read(bytes(raw))
 
 
-@fuzz(150)
+@examples(150)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_xml(data: st.DataObject) -> None:
     """Bytes of the unpacked XML parts mutated, then packed again (the zip itself is sound)."""
@@ -161,7 +143,7 @@ CELL_VALUE = st.one_of(
 _ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
 
 
-@fuzz(150)
+@examples(150)
 @given(data=st.data())
 def test_workbook_reader_with_mutated_cells(data: st.DataObject) -> None:
     sheets = [n for n, _ in workbook_entries() if n.startswith("xl/worksheets/sheet")]
@@ -231,13 +213,13 @@ def _check(entries: list[tuple[str, bytes]], fuzzed: bytes) -> None:
     assert all(isinstance(p, str) and p for p in report.problems)
 
 
-@fuzz(250)
+@examples(250)
 @given(text=TEMPLATE_TEXT)
 def test_template_checker_with_fuzzed_template_text(text: str) -> None:
     _check(flyer_source(), html.escape(text, quote=False).encode("utf-8"))
 
 
-@fuzz(250)
+@examples(250)
 @given(text=TEMPLATE_TEXT)
 def test_template_checker_with_fuzzed_raw_xml(text: str) -> None:
     """The fuzzed text goes into document.xml unescaped: often not even well-formed XML."""

@@ -34,15 +34,13 @@ from familyplan_docs import (
     plan_from_json,
     render,
 )
-from familyplan_docs._check import check_templates
 from familyplan_docs._cli import main as cli
 from familyplan_docs._limits import MAX_JSON_BYTES, MiB
-from familyplan_docs._render import render_to
-from familyplan_docs._workbook import write_workbook
-from familyplan_docs._workbook_read import read_workbook
-
-from .conftest import TINY
-from .helpers import docx_text, make_docx, make_pack
+from familyplan_docs.authoring.check import check_templates
+from familyplan_docs.render.documents import render_to
+from familyplan_docs.workbook.read import read_workbook
+from familyplan_docs.workbook.write import write_workbook
+from tests.helpers import TINY, docx_text, make_docx, make_pack
 
 GiB = 1024 * MiB
 
@@ -241,7 +239,7 @@ def test_a_cell_far_below_the_data_is_refused_quickly(workbook: Path, tmp_path: 
     code = (
         "import sys\n"
         "from familyplan_docs import InputError\n"
-        "from familyplan_docs._workbook_read import read_workbook\n"
+        "from familyplan_docs.workbook.read import read_workbook\n"
         "try:\n    read_workbook(sys.argv[1])\n"
         "except InputError as exc:\n    print(exc)\n    sys.exit(3)\n"
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
 import io
 import itertools
 import json
+import pkgutil
 import re
 import threading
 import time
@@ -24,19 +26,20 @@ from familyplan_docs import (
     PackError,
     TemplateRenderError,
     _limits,
-    _load,
-    _model,
-    _workbook_check,
     load_pack,
+    load_plan,
     plan_from_json,
 )
-from familyplan_docs._budget import RenderLimitError, render_budget
-from familyplan_docs._environment import make_environment
-from familyplan_docs._packs import discover
-from familyplan_docs._render import render_to
-
-from .conftest import ROOT
-from .helpers import make_docx, make_pack
+from familyplan_docs import model as model_package
+from familyplan_docs.model import load as _load
+from familyplan_docs.model import plan as _model
+from familyplan_docs.packs import guards
+from familyplan_docs.packs.discovery import discover
+from familyplan_docs.render.budget import RenderLimitError, render_budget
+from familyplan_docs.render.documents import render_to
+from familyplan_docs.render.environment import make_environment
+from familyplan_docs.workbook import guards as _workbook_check
+from tests.helpers import ROOT, make_docx, make_pack
 
 LIMITS_SOURCE = Path(_limits.__file__).read_text(encoding="utf-8")
 
@@ -73,20 +76,29 @@ def test_the_workbook_limits_are_the_ones_the_reader_enforces() -> None:
         assert getattr(_limits, f"WORKBOOK_{name}") == getattr(_workbook_check, name)
 
 
+def _model_modules() -> list[Any]:
+    return [
+        importlib.import_module(f"{model_package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(model_package.__path__)
+    ]
+
+
 def test_the_json_and_text_limits_are_the_ones_the_loader_and_model_use() -> None:
-    assert _load.MAX_JSON_BYTES is _limits.MAX_JSON_BYTES
     assert _model.MAX_TEXT is _limits.MAX_TEXT
-    assert not re.search(r"^MAX_\w+ = ", Path(_load.__file__).read_text(), re.M)
-    assert not re.search(r"^MAX_\w+ = ", Path(_model.__file__).read_text(), re.M)
+    for module in _model_modules():
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        assert not re.search(r"^_?MAX_\w+ = ", source, re.M), module.__name__
+    assert "_limits.MAX_JSON_BYTES" in Path(str(_load.__file__)).read_text(encoding="utf-8")
 
 
 def _models() -> list[type[BaseModel]]:
     return [
         obj
-        for obj in vars(_model).values()
+        for module in _model_modules()
+        for obj in vars(module).values()
         if isinstance(obj, type)
         and issubclass(obj, BaseModel)
-        and obj.__module__ == _model.__name__
+        and obj.__module__ == module.__name__
     ]
 
 
@@ -219,10 +231,10 @@ def test_the_benchmark_sizes_are_well_within_the_list_limit(tiny: dict[str, Any]
 def test_json_over_the_size_limit_is_refused_without_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_load, "MAX_JSON_BYTES", 1_000)
+    monkeypatch.setattr(_limits, "MAX_JSON_BYTES", 1_000)
     path = tmp_path / "plan.json"
     path.write_text("{" * 2_000, encoding="utf-8")  # would be a JSON error if it were parsed
-    for call in (lambda: _load.load_plan(path), lambda: plan_from_json(path.read_bytes())):
+    for call in (lambda: load_plan(path), lambda: plan_from_json(path.read_bytes())):
         with pytest.raises(InputError) as caught:
             call()
         (problem,) = caught.value.problems
@@ -251,9 +263,9 @@ def _rewrite(docx: Path, change: typing.Callable[[str, bytes], bytes | None]) ->
 def test_every_discovered_pack_passes_the_template_checks() -> None:
     for name, folder in discover().items():
         pack = load_pack(name)
-        _limits.check_pack_folder(folder)
+        guards.check_pack_folder(folder)
         for kind in pack.kinds():
-            _limits.check_template_file(pack.document(kind))
+            guards.check_template_file(pack.document(kind))
 
 
 @pytest.mark.parametrize(
@@ -284,9 +296,9 @@ def test_a_checked_template_is_not_read_again_until_it_changes(
 ) -> None:
     folder = _pack_with_flyer(tmp_path, "Hello")
     reads: list[Path] = []
-    original = _limits._check_document
+    original = guards._check_document
     monkeypatch.setattr(
-        _limits, "_check_document", lambda path, size: (reads.append(path), original(path, size))
+        guards, "_check_document", lambda path, size: (reads.append(path), original(path, size))
     )
     pack = load_pack(folder)
     for _ in range(3):

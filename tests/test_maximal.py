@@ -20,13 +20,11 @@ from lxml import etree
 from pydantic import BaseModel
 
 from familyplan_docs import load_pack, load_plan
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._packs import discover
-from familyplan_docs._pdf import convert_to_pdf
-from familyplan_docs._render import render_to
-
-from .conftest import ROOT, soffice_or_skip
-from .helpers import W, docx_text
+from familyplan_docs.delivery.pdf import convert_to_pdf
+from familyplan_docs.model.plan import FamilyPlan
+from familyplan_docs.packs.discovery import discover
+from familyplan_docs.render.documents import render_to
+from tests.helpers import ROOT, W, docx_text, soffice_or_skip
 
 MAXIMAL = ROOT / "tests" / "data" / "maximal-plan.json"
 LONG_TABLE = 10

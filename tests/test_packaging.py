@@ -10,8 +10,7 @@ import zipfile
 from pathlib import Path
 
 from familyplan_docs import KINDS
-
-from .conftest import BUILTIN_PACKS, ROOT
+from tests.helpers import BUILTIN_PACKS, ROOT
 
 
 def test_a_plain_install_of_the_wheel_renders_every_built_in_pack(tmp_path: Path) -> None:

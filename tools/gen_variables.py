@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from familyplan_docs import _model as m
-from familyplan_docs._check_docx import DocumentScanner
-from familyplan_docs._check_shapes import (
+from familyplan_docs._kinds import KINDS
+from familyplan_docs.authoring.docx_scan import DocumentScanner
+from familyplan_docs.authoring.shapes import (
     LabelsShape,
     ListShape,
     RecordShape,
@@ -35,12 +35,12 @@ from familyplan_docs._check_shapes import (
     ValueShape,
     pack_context_shape,
 )
-from familyplan_docs._check_tree import TreeChecker
-from familyplan_docs._environment import Formatter, make_environment
-from familyplan_docs._kinds import KINDS
-from familyplan_docs._labels import LABELLED_ENUMS
-from familyplan_docs._packs import load_pack
-from familyplan_docs._render import MAP_IMAGE
+from familyplan_docs.authoring.tree import TreeChecker
+from familyplan_docs.model import plan as m
+from familyplan_docs.packs.discovery import load_pack
+from familyplan_docs.packs.labels import LABELLED_ENUMS
+from familyplan_docs.render.documents import MAP_IMAGE
+from familyplan_docs.render.environment import Formatter, make_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "variables.md"
@@ -139,7 +139,10 @@ def _models() -> dict[str, type[BaseModel]]:
     return {
         name: obj
         for name, obj in vars(m).items()
-        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == m.__name__
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__.startswith("familyplan_docs.model.")
+        and name != "Model"
     }
 
 

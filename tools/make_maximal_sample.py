@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from familyplan_docs._load import validate_plan
-from familyplan_docs._model import (
+from familyplan_docs.model.load import validate_plan
+from familyplan_docs.model.plan import (
     AgreementStatus,
     ChecklistStep,
     Closeness,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from familyplan_docs._model import FamilyPlan
-from familyplan_docs._packs import load_pack
-from familyplan_docs._workbook import write_workbook
-from familyplan_docs._workbook_read import read_workbook
+from familyplan_docs.model.plan import FamilyPlan
+from familyplan_docs.packs.discovery import load_pack
+from familyplan_docs.workbook.read import read_workbook
+from familyplan_docs.workbook.write import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     """Write every sample workbook; return 1 if one does not read back to its plan."""
     failed = 0
-    for source in sorted((ROOT / "samples").glob("*/*.json")):
+    for source in sorted((ROOT / "src" / "familyplan_docs" / "samples").glob("*/*.json")):
         plan = FamilyPlan.model_validate_json(source.read_bytes())
         out = write_workbook(load_pack(source.parent.name), source.with_suffix(".xlsx"), plan)
         same = read_workbook(out) == plan

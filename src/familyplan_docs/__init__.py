@@ -1,5 +1,8 @@
 """familyplan-docs: one family, one plan, one coordinator — the whole toolbox as Word.
 
+The public API is what ``__all__`` lists; the subpackages (``model``, ``packs``, ``render``,
+``netmap``, ``workbook``, ``delivery``, ``authoring``) are the architecture and may change.
+
 Typical use::
 
     from familyplan_docs import load_plan, render
@@ -9,20 +12,15 @@ Typical use::
 
 from ._api import (
     PackInfo,
-    choose_pack,
     demo,
     distribute,
     export_json,
-    json_schema,
     list_packs,
     render,
     render_blank,
     write_invitation,
     write_workbook,
 )
-from ._calendar import meeting_invitation, not_invited
-from ._check import Report, check_templates
-from ._distribute import Decision, DistributionManifest, check_recipients
 from ._errors import (
     FamilyPlanError,
     InputError,
@@ -32,10 +30,16 @@ from ._errors import (
     ToolMissingError,
     UnknownChoiceError,
 )
-from ._ids import Country, PersonalId
+from ._input import load_plan
 from ._kinds import FAMILY_FACING, KINDS
-from ._load import load_plan, plan_from_json
-from ._model import (
+from .authoring.check import Report, check_templates
+from .authoring.newpack import new_pack
+from .delivery.calendar import meeting_invitation, not_invited
+from .delivery.consent import Decision, check_recipients
+from .delivery.distribute import DistributionManifest
+from .model.ids import Country, PersonalId
+from .model.load import json_schema, plan_from_json
+from .model.plan import (
     ActionItem,
     ActionPlan,
     AgendaItem,
@@ -70,8 +74,8 @@ from ._model import (
     Supporter,
     YoungPersonSignature,
 )
-from ._newpack import new_pack
-from ._packs import Pack, load_pack
+from .packs.discovery import choose_pack, load_pack
+from .packs.pack import Pack
 
 __version__ = "0.1.0"
 

@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ._builtin import samples_root
-from ._errors import FamilyPlanError
-from ._ids import Country
-from ._load import load_plan
-from ._model import FamilyPlan
-from ._packs import Pack, discover, load_pack, read_manifest
-from ._render import render_documents
-
-if TYPE_CHECKING:
-    from ._distribute import DistributionManifest
-
-DEFAULT_PACK = {Country.DK: "da", Country.NL: "nl", Country.SE: "sv"}
-"""The built-in pack used for a plan's country when no locale is given."""
-
-Templates = Sequence[str | Path]
+from ._files import atomic_write
+from ._input import load_plan
+from .delivery.calendar import meeting_invitation
+from .delivery.distribute import DistributionManifest
+from .delivery.distribute import distribute as _distribute
+from .delivery.pdf import convert_to_pdf
+from .model.plan import FamilyPlan
+from .packs.builtin import samples_root
+from .packs.discovery import choose_pack, discover, load_pack
+from .packs.pack import read_manifest
+from .render.documents import render_documents
+from .workbook.write import write_workbook as _write_workbook
 
 __all__ = [
     "PackInfo",
-    "choose_pack",
     "demo",
+    "distribute",
     "export_json",
-    "json_schema",
     "list_packs",
-    "load_plan",
     "render",
     "render_blank",
+    "sample_files",
+    "write_invitation",
+    "write_workbook",
 ]
+
+Templates = Sequence[str | Path]
 
 
 @dataclass(frozen=True)
@@ -48,15 +44,6 @@ class PackInfo:
     locale: str
     title: str
     path: Path
-
-
-def choose_pack(plan: FamilyPlan | None, locale: str | None, templates: Templates = ()) -> Pack:
-    """Load the pack named by *locale*, or the built-in pack of the plan's country."""
-    if locale is None:
-        if plan is None:
-            raise FamilyPlanError("a locale is needed (for example --locale da)")
-        locale = DEFAULT_PACK[plan.country]
-    return load_pack(locale, templates)
 
 
 def render(
@@ -79,7 +66,9 @@ def render(
     preferred = plan.family.preferred_language
     if locale is None and preferred and preferred != pack.name:
         family_pack = load_pack(preferred, templates)
-    return render_documents(plan, pack, out_dir, kinds, pdf=pdf, family_pack=family_pack)
+    return render_documents(
+        plan, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None, family_pack=family_pack
+    )
 
 
 def render_blank(
@@ -91,15 +80,8 @@ def render_blank(
     pdf: bool = False,
 ) -> list[Path]:
     """Render blank forms for hand-writing into *out_dir*."""
-    return render_documents(None, load_pack(locale, templates), out_dir, kinds, pdf=pdf)
-
-
-def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema of :class:`FamilyPlan` (draft 2020-12)."""
-    schema = FamilyPlan.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://familyplan-docs.example/schema/familyplan-1.json"
-    return schema
+    pack = load_pack(locale, templates)
+    return render_documents(None, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None)
 
 
 def list_packs(templates: Templates = ()) -> list[PackInfo]:
@@ -113,18 +95,11 @@ def list_packs(templates: Templates = ()) -> list[PackInfo]:
 
 def export_json(plan: FamilyPlan, out: str | Path) -> Path:
     """Write *plan* as JSON (UTF-8, indented) atomically; ID numbers are written as given."""
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".json", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(plan.model_dump_json(indent=2, exclude_none=True))
-        handle.write("\n")
-    os.replace(tmp, target)
-    return target
+    return atomic_write(out, plan.model_dump_json(indent=2, exclude_none=True) + "\n")
 
 
 def sample_files() -> list[Path]:
-    """Return the bundled sample plans (``samples/<lang>/*.json``)."""
+    """Return the bundled sample plans (``samples/<lang>/*.json`` inside the package)."""
     return sorted(samples_root().glob("*/*.json"))
 
 
@@ -134,24 +109,18 @@ def demo(out_dir: str | Path, *, pdf: bool = False) -> dict[str, int]:
     Returns the number of files written per folder: ``<lang>/<sample>/`` and ``<lang>/blank/``.
     """
     out = Path(out_dir)
+    to_pdf = convert_to_pdf if pdf else None
     written: dict[str, int] = {}
     for sample in sample_files():
         lang = sample.parent.name
         plan = load_plan(sample)
         pack = load_pack(lang)
         folder = out / lang / sample.stem
-        written[str(folder)] = len(render_documents(plan, pack, folder, pdf=pdf))
+        written[str(folder)] = len(render_documents(plan, pack, folder, to_pdf=to_pdf))
         blank = out / lang / "blank"
         if str(blank) not in written:
-            written[str(blank)] = len(render_documents(None, pack, blank, pdf=pdf))
+            written[str(blank)] = len(render_documents(None, pack, blank, to_pdf=to_pdf))
     return written
-
-
-def dump_schema(out: str | Path) -> Path:
-    """Write the JSON Schema to *out* (used to publish ``schema/familyplan.schema.json``)."""
-    target = Path(out)
-    target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return target
 
 
 def write_workbook(
@@ -162,9 +131,7 @@ def write_workbook(
     templates: Templates = (),
 ) -> Path:
     """Write the Excel input workbook in the pack's language, pre-filled from *plan*."""
-    from ._workbook import write_workbook as _write
-
-    return _write(load_pack(locale, templates), Path(out), plan)
+    return _write_workbook(load_pack(locale, templates), Path(out), plan)
 
 
 def write_invitation(
@@ -176,16 +143,8 @@ def write_invitation(
     templates: Templates = (),
 ) -> Path:
     """Write an .ics invitation for meeting number *meeting* (1-based), free of personal data."""
-    from ._calendar import meeting_invitation
-
     data = meeting_invitation(plan, meeting, choose_pack(plan, locale, templates))
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".invite-", suffix=".ics", dir=target.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
-    return target
+    return atomic_write(out, data)
 
 
 def distribute(
@@ -201,7 +160,5 @@ def distribute(
 
     The family always receives its plan; refused recipients are listed with the reason.
     """
-    from ._distribute import distribute as _distribute
-
     pack = choose_pack(plan, locale, templates)
     return _distribute(plan, pack, Path(out_dir), on=on, pdf=pdf)

@@ -1,7 +1,7 @@
 """Batch rendering: a folder of plans, each family's documents in its own sub-folder.
 
 Families render in parallel worker processes. Each worker loads a pack once and reuses the
-compiled templates (:mod:`familyplan_docs._compiled`) for every family it renders; workers
+compiled templates (:mod:`familyplan_docs.render.compiled`) for every family it renders; workers
 are replaced by fresh ones after a fixed number of families (a new pool per round), so
 memory stays flat however many families a batch holds. One family's bad input is reported
 with every problem and its place, and the other families are rendered all the same.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,9 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import FamilyPlanError, InputError, ToolMissingError
-from ._packs import Pack
+from ._input import load_plan
+from .delivery.pdf import convert_to_pdf, find_soffice, missing_message
+from .model.plan import FamilyPlan
+from .packs.discovery import choose_pack, load_pack
+from .packs.pack import Pack
+from .render.compiled.template import release_memory
+from .render.documents import render_documents, select_kinds
 
-__all__ = ["PLAN_SUFFIXES", "BatchResult", "plan_files", "render_batch"]
+__all__ = ["PLAN_SUFFIXES", "BatchProgress", "BatchResult", "plan_files", "render_batch"]
 
 PLAN_SUFFIXES = (".json", ".xlsx")
 """The plan files a batch folder is searched for."""
@@ -115,11 +120,7 @@ def _init_worker(settings: _Settings) -> None:
     _packs.clear()
 
 
-def _pack_for(plan: object, settings: _Settings) -> Pack:
-    from ._api import choose_pack
-    from ._model import FamilyPlan
-
-    assert isinstance(plan, FamilyPlan)
+def _pack_for(plan: FamilyPlan, settings: _Settings) -> Pack:
     key = settings.locale or str(plan.country)
     pack = _packs.get(key)
     if pack is None:
@@ -133,16 +134,13 @@ _Outcome = tuple[bool, str, int, bool]
 
 def _render_family(source: str, folder: str) -> _Outcome:
     """Render one plan file into *folder*."""
-    from ._compiled import release_memory
-    from ._load import load_plan
-    from ._render import render_documents
-
     settings = _settings
     assert settings is not None, "worker not initialised"
     try:
         plan = load_plan(source, templates=settings.templates)
         pack = _pack_for(plan, settings)
-        written = render_documents(plan, pack, folder, settings.kinds, pdf=settings.pdf)
+        to_pdf = convert_to_pdf if settings.pdf else None
+        written = render_documents(plan, pack, folder, settings.kinds, to_pdf=to_pdf)
     except FamilyPlanError as exc:
         return False, str(exc), 0, isinstance(exc, InputError)
     except Exception as exc:  # one family's failure never stops the batch
@@ -162,9 +160,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # modules imported once in the server are shared by every worker forked from it
-        ctx.set_forkserver_preload(
-            ["familyplan_docs._batch", "familyplan_docs._render", "familyplan_docs._netmap"]
-        )
+        ctx.set_forkserver_preload(["familyplan_docs._batch"])  # imports the render stack
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -232,6 +228,15 @@ def _drain(pool: ProcessPoolExecutor, chunk: Sequence[_Task], workers: int, done
         done(*task, (False, f"not rendered: {_DIED}", 0, False))
 
 
+@dataclass(frozen=True)
+class BatchProgress:
+    """How far a batch has come: reported after each family (see ``on_progress``)."""
+
+    done: int
+    total: int
+    failed: int
+
+
 def render_batch(
     inputs: Path,
     out_dir: Path,
@@ -241,24 +246,21 @@ def render_batch(
     templates: Sequence[str | Path] = (),
     pdf: bool = False,
     jobs: int | None = None,
-    progress: bool | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Render every plan in the folder *inputs* into ``out_dir/<file stem>/``.
 
     *locale* None renders each plan with the built-in pack of its country. *jobs* worker
     processes (default: the number of cores; 1 renders in this process) share the work;
-    *progress* (default: when stderr is a terminal) shows a progress bar on stderr. A
-    family's failure is recorded in :attr:`BatchResult.failed` and the others go on; an
-    unknown kind or locale, a missing LibreOffice for *pdf* or a folder without plans
-    raise before anything is rendered.
+    *on_progress* is called in this process after each family (and once before the
+    first) with a :class:`BatchProgress`. A family's failure is recorded in
+    :attr:`BatchResult.failed` and the others go on; an unknown kind or locale, a missing
+    LibreOffice for *pdf* or a folder without plans raise before anything is rendered.
 
     Workers are started with ``forkserver`` (``spawn`` where there is none), which imports
     the calling script again: a script that calls this needs the usual
     ``if __name__ == "__main__":`` guard.
     """
-    from ._packs import load_pack
-    from ._render import select_kinds
-
     started = time.perf_counter()
     folder = Path(inputs)
     if not folder.is_dir():
@@ -269,13 +271,8 @@ def render_batch(
     chosen = tuple(select_kinds(kinds)) if kinds is not None else None
     if locale is not None:
         load_pack(locale, templates)  # an unknown locale fails now, not once per family
-    if pdf:
-        from ._pdf import find_soffice
-
-        if find_soffice() is None:
-            from ._pdf import _missing_message
-
-            raise ToolMissingError(_missing_message())
+    if pdf and find_soffice() is None:
+        raise ToolMissingError(missing_message())
     settings = _Settings(locale, chosen, tuple(str(t) for t in templates), pdf)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -283,7 +280,6 @@ def render_batch(
 
     result = BatchResult()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    show = sys.stderr.isatty() if progress is None else progress
 
     def record(source: Path, target: Path, outcome: _Outcome) -> None:
         ok, reason, count, bad_input = outcome
@@ -293,36 +289,13 @@ def render_batch(
         else:
             result.failed.append((source, reason))
             result.bad_input += bad_input
+        if on_progress is not None:
+            done = len(result.ok) + len(result.failed)
+            on_progress(BatchProgress(done, len(tasks), len(result.failed)))
 
-    if show:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        ) as bar:
-            task_id = bar.add_task("Rendering families", total=len(tasks), failed=0)
-
-            def done(source: Path, target: Path, outcome: _Outcome) -> None:
-                record(source, target, outcome)
-                bar.update(task_id, advance=1, failed=len(result.failed))
-
-            _run(tasks, settings, workers, done)
-    else:
-        _run(tasks, settings, workers, record)
+    if on_progress is not None:
+        on_progress(BatchProgress(0, len(tasks), 0))
+    _run(tasks, settings, workers, record)
     result.ok.sort()
     result.failed.sort()
     result.seconds = time.perf_counter() - started

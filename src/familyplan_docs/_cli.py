@@ -12,15 +12,19 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import _api as api
-from ._batch import render_batch
-from ._calendar import not_invited
-from ._check import check_templates
-from ._distribute import summary_line
+from ._batch import BatchProgress, BatchResult, render_batch
 from ._errors import FamilyPlanError, InputError, UnknownChoiceError
+from ._input import load_plan
 from ._kinds import KINDS
-from ._newpack import new_pack
+from .authoring.check import check_templates
+from .authoring.newpack import new_pack
+from .delivery.calendar import not_invited
+from .delivery.distribute import summary_line
+from .model.load import json_schema
+from .packs.discovery import choose_pack
 
 
 def _kinds(value: str | None) -> list[str] | None:
@@ -130,17 +134,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_with_progress(args: argparse.Namespace) -> BatchResult:
+    """Render a folder of plans, with a progress bar on stderr when it is a terminal."""
+    options: dict[str, Any] = {
+        "locale": args.locale,
+        "kinds": _kinds(args.documents),
+        "templates": args.templates,
+        "pdf": args.pdf,
+        "jobs": args.jobs,
+    }
+    if not sys.stderr.isatty():
+        return render_batch(args.input, args.out, **options)
+    # rich is imported only here: a terminal batch is the one command that draws a bar
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task_id = bar.add_task("Rendering families", total=None, failed=0)
+
+        def show(progress: BatchProgress) -> None:
+            bar.update(
+                task_id, completed=progress.done, total=progress.total, failed=progress.failed
+            )
+
+        return render_batch(args.input, args.out, on_progress=show, **options)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     if args.input.is_dir():
-        result = render_batch(
-            args.input, args.out, locale=args.locale, kinds=_kinds(args.documents),
-            templates=args.templates, pdf=args.pdf, jobs=args.jobs,
-        )  # fmt: skip
+        result = _batch_with_progress(args)
         for line in result.report_lines()[1:]:
             print(line, file=sys.stderr)
         print(result.summary())
         return result.exit_status
-    plan = api.load_plan(args.input, templates=args.templates)
+    plan = load_plan(args.input, templates=args.templates)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
         templates=args.templates, pdf=args.pdf,
@@ -159,7 +201,7 @@ def cmd_blank(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(api.json_schema(), indent=2, ensure_ascii=False))
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -189,14 +231,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.source, templates=args.templates) if args.source else None
+    plan = load_plan(args.source, templates=args.templates) if args.source else None
     path = api.write_workbook(args.out, locale=args.locale, plan=plan, templates=args.templates)
     print(f"wrote {path}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input, templates=args.templates)
+    plan = load_plan(args.input, templates=args.templates)
     path = api.export_json(plan, args.out)
     print(f"wrote {path}")
     return 0
@@ -214,7 +256,7 @@ def cmd_new_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input, templates=args.templates)
+    plan = load_plan(args.input, templates=args.templates)
     path = api.write_invitation(
         plan, args.meeting, args.out, locale=args.locale, templates=args.templates
     )
@@ -226,13 +268,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_distribute(args: argparse.Namespace) -> int:
-    plan = api.load_plan(args.input, templates=args.templates)
+    plan = load_plan(args.input, templates=args.templates)
     manifest = api.distribute(
         plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
     )
     for decision, line in zip(manifest.decisions, manifest.messages, strict=True):
         print(("✓ " if decision.allowed else "✗ ") + line)
-    print(summary_line(manifest, api.choose_pack(plan, args.locale, args.templates)))
+    print(summary_line(manifest, choose_pack(plan, args.locale, args.templates)))
     print(f"manifest: {manifest.path}")
     return 0
 

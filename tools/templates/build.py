@@ -1,8 +1,8 @@
 """Regenerate the built-in packs' .docx templates from kinds/*.py and text/<lang>/*.toml.
 
 Usage: python tools/templates/build.py [--langs da,nl,sv] [--kinds family_plan,...]
-Writes templates/<lang>/<kind>.docx. Run it after changing a kind or its texts, then
-look at the result (render, convert to PDF, pdftoppm -png -r 60) before committing.
+Writes src/familyplan_docs/templates/<lang>/<kind>.docx. Run it after changing a kind or its
+texts, then look at the result (render, convert to PDF, pdftoppm -png -r 60) before committing.
 """
 
 from __future__ import annotations
@@ -34,8 +34,12 @@ def available_kinds() -> list[str]:
     return sorted(p.stem for p in (HERE / "kinds").glob("*.py") if not p.stem.startswith("_"))
 
 
-def build_one(lang: str, kind: str) -> Path:
-    """Build templates/<lang>/<kind>.docx and return its path."""
+TEMPLATES = ROOT / "src" / "familyplan_docs" / "templates"
+"""Where the built-in packs live (package data)."""
+
+
+def build_one(lang: str, kind: str, out_root: Path = TEMPLATES) -> Path:
+    """Build ``<out_root>/<lang>/<kind>.docx`` and return its path."""
     module = importlib.import_module(f"templates.kinds.{kind}")
     t = texts(lang, kind)
     common = texts(lang, "_common")
@@ -46,7 +50,7 @@ def build_one(lang: str, kind: str) -> Path:
         landscape=getattr(module, "LANDSCAPE", False),
     )
     module.build(b, t)
-    out = ROOT / "templates" / lang / f"{kind}.docx"
+    out = out_root / lang / f"{kind}.docx"
     b.save(out)
     return out
 

@@ -1,0 +1,318 @@
+"""Calendar invitations (.ics, RFC 5545) for a plan's meetings, free of personal data.
+
+The invitation is what a coordinator sends through Outlook or any calendar: the meeting's
+kind and the municipality's programme, when (in the municipality's time zone, with its
+``VTIMEZONE``), where, the organizer (the lead coordinator) and the participants' e-mail
+addresses. It never holds the family's name, a child's name, an ID number, or anything about
+the case: no agenda item titles, no notes. Family members are never listed as attendees (the
+coordinator sends them the invitation directly), attendees carry no names, and any place,
+address or e-mail address that contains one of the family's personal values (a name, the
+home address, a phone number …) is left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .._errors import InputError, Problem
+from .._text import norm
+from ..model.plan import FamilyPlan, Meeting, NetworkGroup, Participant
+from ..packs.labels import label_id
+from ..packs.pack import Pack
+
+MSGIDS: tuple[str, ...] = ("calendar.summary", "calendar.description")
+"""Catalog ids of the invitation. Both may use ``{kind}`` (the meeting kind's label),
+``{programme}`` (the offer's name, else the organization's), ``{organization}`` and ``{offer}``
+(programme and organization together, e.g. ``Familiens Vej, Egesø Kommune``)."""
+
+PRODID = "-//familyplan-docs//familyplan-docs//EN"
+DEFAULT_DURATION = timedelta(hours=2)
+"""The length of a meeting that has neither an end time nor agenda time frames."""
+
+_TZ_MARGIN = timedelta(days=366)
+_SOURCE = "plan"
+
+
+def meeting_invitation(
+    plan: FamilyPlan, meeting: int, pack: Pack, *, now: datetime | None = None
+) -> bytes:
+    """Return an RFC 5545 calendar (one ``VEVENT``) inviting to meeting number *meeting*.
+
+    *meeting* is 1-based, in the order of ``plan.meetings``; *now* (default: the current
+    time) is the ``DTSTAMP``. Raises :class:`InputError` for a meeting number the plan does
+    not have, a meeting without a start time or an end before its start, or an unknown time
+    zone, naming the place.
+    """
+    index = _meeting_index(plan, meeting)
+    chosen = plan.meetings[index]
+    tz = _zone(plan)
+    start, end = _times(chosen, index, tz)
+    guard = _PersonalGuard(plan)
+
+    kind = pack.gettext(label_id(chosen.kind))
+    organization = guard.clean(plan.organization.name) or ""
+    programme = guard.clean(plan.organization.programme) or organization
+    offer = ", ".join(dict.fromkeys(p for p in (programme, organization) if p))
+    values = {"kind": kind, "programme": programme, "organization": organization, "offer": offer}
+
+    event = Event()
+    event.add("uid", _uid(plan, index))
+    event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", pack.format("calendar.summary", values))
+    event.add("description", pack.format("calendar.description", values))
+    location = ", ".join(
+        _one_line(part) for part in (guard.clean(chosen.place), guard.clean(chosen.address)) if part
+    )
+    if location:
+        event.add("location", location)
+    event.add("class", "PRIVATE")
+    event.add("transp", "OPAQUE")
+    event.add("sequence", 0)
+    event.add("status", "CONFIRMED")
+
+    organizer = _organizer(plan, guard)
+    if organizer is not None:
+        event.add("organizer", organizer)
+    seen = {str(organizer).removeprefix("mailto:").lower()} if organizer is not None else set()
+    for address in _attendee_addresses(plan, chosen, guard):
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        attendee = vCalAddress(f"mailto:{address}")
+        attendee.params["CUTYPE"] = "INDIVIDUAL"
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+        event.add("attendee", attendee, encode=False)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST" if organizer is not None else "PUBLISH")
+    calendar.add_component(event)
+    calendar.add_missing_timezones(
+        first_date=(start - _TZ_MARGIN).date(), last_date=(end + _TZ_MARGIN).date()
+    )
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _meeting_index(plan: FamilyPlan, meeting: int) -> int:
+    count = len(plan.meetings)
+    if isinstance(meeting, bool) or not isinstance(meeting, int) or not 1 <= meeting <= count:
+        if count == 0:
+            message = f"there is no meeting {meeting!r}: the plan has no meetings"
+        else:
+            message = (
+                f"there is no meeting {meeting!r}: the plan has {count} meeting(s), "
+                f"numbered 1 to {count}"
+            )
+        raise InputError(_SOURCE, [Problem("--meeting", message)])
+    return meeting - 1
+
+
+def _zone(plan: FamilyPlan) -> ZoneInfo:
+    name = plan.organization.timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            _SOURCE,
+            [
+                Problem(
+                    "$.organization.timezone",
+                    f"unknown time zone {name!r}; use an IANA name such as 'Europe/Copenhagen', "
+                    "'Europe/Amsterdam' or 'Europe/Stockholm'",
+                )
+            ],
+        ) from None
+
+
+def _times(meeting: Meeting, index: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    place = f"$.meetings[{index}]"
+    if meeting.start_time is None:
+        raise InputError(
+            _SOURCE,
+            [
+                Problem(
+                    f"{place}.start_time", "the meeting has no start time; an invitation needs one"
+                )
+            ],
+        )
+    start = datetime.combine(meeting.date, meeting.start_time.replace(tzinfo=None), tzinfo=tz)
+    if meeting.end_time is not None:
+        end = datetime.combine(meeting.date, meeting.end_time.replace(tzinfo=None), tzinfo=tz)
+        if end.astimezone(UTC) <= start.astimezone(UTC):
+            raise InputError(
+                _SOURCE,
+                [Problem(f"{place}.end_time", "the meeting ends before it starts")],
+            )
+        return start, end
+    minutes = sum(item.minutes or 0 for item in meeting.agenda)
+    duration = timedelta(minutes=minutes) if minutes else DEFAULT_DURATION
+    # add in UTC so that a meeting across a daylight-saving change keeps its real length
+    return start, (start.astimezone(UTC) + duration).astimezone(tz)
+
+
+def _uid(plan: FamilyPlan, index: int) -> str:
+    # Stable for the same family and meeting number while the plan's content changes, so a
+    # re-sent invitation updates the event; the digest does not reveal what went into it.
+    key = json.dumps(
+        [
+            "familyplan-docs/invitation/1",
+            plan.country.value,
+            plan.organization.name,
+            plan.family.name,
+            [(m.id, m.first_name, m.last_name, str(m.birth_date)) for m in plan.family.members],
+            index,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@familyplan-docs"
+
+
+def _organizer(plan: FamilyPlan, guard: _PersonalGuard) -> vCalAddress | None:
+    coordinator = plan.lead_coordinator()
+    email = guard.clean(coordinator.email)
+    if not email:
+        return None
+    organizer = vCalAddress(f"mailto:{email}")
+    name = guard.clean(coordinator.name)
+    if name:
+        organizer.params["CN"] = vText(name.replace('"', "'"))
+    organizer.params["ROLE"] = "CHAIR"
+    return organizer
+
+
+def not_invited(plan: FamilyPlan, meeting: int) -> list[str]:
+    """Return the names of *meeting*'s participants the invitation does not reach.
+
+    These are the family, its supporter and personal network, anyone without an e-mail
+    address, and anyone whose address holds a personal value of the family. The coordinator
+    sends them the invitation (or the agenda) another way; the names are for the coordinator
+    only and never go into the .ics file.
+    """
+    chosen = plan.meetings[_meeting_index(plan, meeting)]
+    guard = _PersonalGuard(plan)
+    return [p.name for p in chosen.participants if _attendee_address(p, guard) is None]
+
+
+def _attendee_address(participant: Participant, guard: _PersonalGuard) -> str | None:
+    if participant.member is not None or guard.is_personal_contact(participant.name):
+        return None
+    return guard.clean(participant.email)
+
+
+def _attendee_addresses(plan: FamilyPlan, meeting: Meeting, guard: _PersonalGuard) -> Iterator[str]:
+    for participant in meeting.participants:
+        email = _attendee_address(participant, guard)
+        if email:
+            yield email
+
+
+def _one_line(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return ", ".join(line for line in lines if line)
+
+
+_WORD = r"(?<![^\W_]){}(?![^\W_])"
+
+
+class _PersonalGuard:
+    """Knows the family's personal values and refuses text that contains one of them."""
+
+    def __init__(self, plan: FamilyPlan) -> None:
+        self._patterns = [
+            re.compile(_WORD.format(re.escape(value)), re.IGNORECASE)
+            for value in sorted(set(_personal_values(plan)), key=len, reverse=True)
+        ]
+        personal = [n for n in plan.network if n.group is NetworkGroup.PERSONAL]
+        self._contacts = {norm(n.name) for n in personal}
+        if plan.supporter is not None:
+            self._contacts.add(norm(plan.supporter.name))
+
+    def contains_personal(self, text: str) -> bool:
+        """Return True when *text* holds one of the family's personal values."""
+        return any(p.search(text) for p in self._patterns)
+
+    def clean(self, text: str | None) -> str | None:
+        """Return *text*, or None when it is empty or holds a personal value."""
+        if not text or not text.strip() or self.contains_personal(text):
+            return None
+        return text.strip()
+
+    def is_personal_contact(self, name: str) -> bool:
+        """Return True for the supporter and the family's personal network."""
+        return norm(name) in self._contacts
+
+
+def _personal_values(plan: FamilyPlan) -> Iterator[str]:
+    family = plan.family
+    yield from _words(family.name)
+    if family.address:
+        yield from _address_values(family.address)
+    for member in family.members:
+        yield from _words(member.first_name, member.last_name)
+        if member.national_id is not None:
+            raw = member.national_id.reveal()
+            yield raw
+            yield member.national_id.formatted(plan.country)
+        yield from _contact_values(member.phone, member.email)
+    for meeting in plan.meetings:
+        for participant in meeting.participants:
+            if participant.member is not None:
+                yield from _words(participant.name)
+                yield from _contact_values(participant.phone, participant.email)
+    people = [n for n in plan.network if n.group is NetworkGroup.PERSONAL]
+    for person in people:
+        yield from _words(person.name)
+        yield from _contact_values(person.phone, person.email)
+    if plan.supporter is not None:
+        yield from _words(plan.supporter.name)
+        yield from _contact_values(plan.supporter.phone, plan.supporter.email)
+
+
+_GENERIC_WORDS = frozenset(
+    """familien familie familiens family the gezin het familjen familj familjens og och en und
+    and van de der den ter ten te von af du da dos das del della di la le el al bin ibn""".split()  # noqa: SIM905
+)
+"""Words of a name that identify nobody: a family name's "Familien", Dutch "van der"."""
+
+
+def _words(*names: str | None) -> Iterator[str]:
+    for name in names:
+        if not name:
+            continue
+        yield name.strip()
+        for word in re.split(r"[\s,/()-]+", name):
+            word = word.strip(".-'’")
+            if len(word) >= 2 and word.casefold() not in _GENERIC_WORDS:
+                yield word
+
+
+def _address_values(address: str) -> Iterator[str]:
+    # the whole address and its first line (street and number); a postcode and town alone
+    # are not personal, and would wrongly hide a town hall's address in the same town
+    yield " ".join(address.split())
+    first = re.split(r"[\n,]+", address.strip(), maxsplit=1)[0].strip()
+    if first:
+        yield first
+
+
+def _contact_values(phone: str | None, email: str | None) -> Iterator[str]:
+    if phone and sum(ch.isdigit() for ch in phone) >= 6:
+        yield phone.strip()
+        yield "".join(ch for ch in phone if ch.isdigit())
+    if email:
+        yield email.strip()
+        yield email.split("@", 1)[0]

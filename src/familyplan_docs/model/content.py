@@ -1,0 +1,63 @@
+"""What the plan says: the family's goals, agreements, interventions and action plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import Field
+
+from .._limits import MAX_ITEMS
+from .base import Model, Name, OptionalText, Ref, Text
+from .enums import AgreementStatus, GoalStatus
+
+__all__ = ["ActionItem", "ActionPlan", "Agreement", "Goal", "Intervention"]
+
+
+class Goal(Model):
+    """One of the family's own goals, in the family's words."""
+
+    goal: Text = Field(min_length=1)
+    by_when: date | None = None
+    who: OptionalText = None
+    status: GoalStatus = GoalStatus.NOT_STARTED
+
+
+class Agreement(Model):
+    """An agreement from a meeting: what, who is responsible, by when."""
+
+    content: Text = Field(min_length=1)
+    responsible: Text = Field(min_length=1)
+    deadline: date | None = None
+    status: AgreementStatus = AgreementStatus.OPEN
+    checked_by: Name | None = Field(None, description="Who checks that it happened.")
+    meeting: int | None = Field(None, ge=1, description="Number of the meeting (1-based).")
+
+
+class Intervention(Model):
+    """An intervention for one family member (overview table of the plan)."""
+
+    member: Ref
+    plan: Text = Field(min_length=1, description="The plan or measure, e.g. action plan.")
+    provider: Name | None = None
+    hours_per_week: Decimal | None = Field(None, ge=0, le=168)
+    follow_up: date | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class ActionItem(Model):
+    """One row of a person's action plan."""
+
+    intervention: Text = Field(min_length=1)
+    purpose: OptionalText = None
+    goal: OptionalText = None
+    responsible: OptionalText = Field(None, description="Responsible, or supported by.")
+    who_does_what: OptionalText = None
+
+
+class ActionPlan(Model):
+    """The action plan of one family member."""
+
+    member: Ref
+    items: list[ActionItem] = Field(default_factory=list, max_length=MAX_ITEMS)

@@ -1,0 +1,184 @@
+"""The typed data model of one family's holistic plan (pydantic v2): :class:`FamilyPlan`.
+
+Every closed set is an enum whose values are stable English ids; the packs' catalogs
+translate them (msgid ``<enum>.<value>``, see :mod:`familyplan_docs.packs.labels`). The
+parts of the plan live in :mod:`.people`, :mod:`.content`, :mod:`.consent` and
+:mod:`.meetings`, and are re-exported here: callers look for them with the model.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+
+from .._limits import MAX_ITEMS, MAX_TEXT
+from .base import Model, Name, OptionalText, Ref, Text, context_country
+from .consent import Consent, ExternalParty, YoungPersonSignature
+from .content import ActionItem, ActionPlan, Agreement, Goal, Intervention
+from .enums import (
+    AgreementStatus,
+    ChecklistStep,
+    Closeness,
+    ConsentKind,
+    DataSource,
+    DirectionHolder,
+    GoalStatus,
+    MapSector,
+    MeetingKind,
+    MemberRole,
+    NetworkGroup,
+    Phase,
+)
+from .ids import Country, check_id
+from .meetings import AgendaItem, Meeting, Participant, RoundEntry
+from .people import Coordinator, Family, Member, NetworkMember, Organization, Supporter
+
+__all__ = [  # the enums are re-exported: callers look for them with the model
+    "MAX_TEXT",
+    "ActionItem",
+    "ActionPlan",
+    "AgendaItem",
+    "Agreement",
+    "AgreementStatus",
+    "ChecklistEntry",
+    "ChecklistStep",
+    "Closeness",
+    "Consent",
+    "ConsentKind",
+    "Coordinator",
+    "DataSource",
+    "DirectionHolder",
+    "ExternalParty",
+    "Family",
+    "FamilyPlan",
+    "Goal",
+    "GoalStatus",
+    "Intervention",
+    "MapSector",
+    "Meeting",
+    "MeetingKind",
+    "Member",
+    "MemberRole",
+    "Name",
+    "NetworkGroup",
+    "NetworkMember",
+    "Organization",
+    "Participant",
+    "Phase",
+    "PlanVersion",
+    "Ref",
+    "RoundEntry",
+    "Supporter",
+    "Text",
+    "YoungPersonSignature",
+]
+
+
+class PlanVersion(Model):
+    """One version of the plan (1.0, 2.0, 2.1 …)."""
+
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
+    period_start: date | None = None
+    period_end: date | None = None
+    updated_on: date | None = None
+    review_date: date | None = None
+    if_it_goes_differently: OptionalText = None
+
+
+class ChecklistEntry(Model):
+    """A step of the meeting script, with date and who did it."""
+
+    step: ChecklistStep
+    done_on: date | None = None
+    done_by: Name | None = None
+
+
+class FamilyPlan(Model):
+    """One family's holistic plan: the single input of every document."""
+
+    schema_version: Literal["1"] = "1"
+    country: Country
+    organization: Organization
+    family: Family
+    coordinators: list[Coordinator] = Field(min_length=1, max_length=MAX_ITEMS)
+    supporter: Supporter | None = None
+    phase: Phase = Phase.REFERRAL
+    versions: list[PlanVersion] = Field(default_factory=list, max_length=MAX_ITEMS)
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_ITEMS)
+    agreements: list[Agreement] = Field(default_factory=list, max_length=MAX_ITEMS)
+    network: list[NetworkMember] = Field(default_factory=list, max_length=MAX_ITEMS)
+    interventions: list[Intervention] = Field(default_factory=list, max_length=MAX_ITEMS)
+    action_plans: list[ActionPlan] = Field(default_factory=list, max_length=MAX_ITEMS)
+    consents: list[Consent] = Field(default_factory=list, max_length=MAX_ITEMS)
+    meetings: list[Meeting] = Field(default_factory=list, max_length=MAX_ITEMS)
+    checklist: list[ChecklistEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _check_references_and_ids(self, info: ValidationInfo) -> FamilyPlan:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        member_ids = [m.id for m in self.family.members]
+        ids_checked = context_country(info) is not None
+        for i, m in enumerate(self.family.members):
+            if member_ids.index(m.id) != i:
+                problems.append((("family", "members", i, "id"), f"id {m.id!r} is used twice"))
+            if m.national_id is not None and not ids_checked:
+                message = check_id(m.national_id, self.country)
+                if message:
+                    problems.append((("family", "members", i, "national_id"), message))
+        known = set(member_ids)
+
+        def need(ref: str, loc: tuple[str | int, ...]) -> None:
+            if ref not in known:
+                problems.append((loc, f"no family member has the id {ref!r}"))
+
+        for i, iv in enumerate(self.interventions):
+            need(iv.member, ("interventions", i, "member"))
+        for i, ap in enumerate(self.action_plans):
+            need(ap.member, ("action_plans", i, "member"))
+        for i, c in enumerate(self.consents):
+            need(c.giver, ("consents", i, "giver"))
+            for j, child in enumerate(c.children):
+                need(child, ("consents", i, "children", j))
+            for j, sig in enumerate(c.young_people):
+                need(sig.member, ("consents", i, "young_people", j, "member"))
+        for i, meeting in enumerate(self.meetings):
+            for j, p in enumerate(meeting.participants):
+                if p.member is not None:
+                    need(p.member, ("meetings", i, "participants", j, "member"))
+        for i, a in enumerate(self.agreements):
+            if a.meeting is not None and a.meeting > len(self.meetings):
+                problems.append(
+                    (("agreements", i, "meeting"), f"there is no meeting number {a.meeting}")
+                )
+        ids = [n.id for n in self.network]
+        for i, n in enumerate(self.network):
+            if ids.index(n.id) != i:
+                problems.append((("network", i, "id"), f"id {n.id!r} is used twice"))
+        if problems:
+            raise PydanticCustomError(
+                "plan_references",
+                "{summary}",
+                {
+                    "summary": "; ".join(f"{_dotted(loc)}: {msg}" for loc, msg in problems),
+                    "problems": [[list(loc), msg] for loc, msg in problems],
+                },
+            )
+        return self
+
+    def member(self, ref: str) -> Member:
+        """Return the family member with id *ref* (KeyError if there is none)."""
+        for m in self.family.members:
+            if m.id == ref:
+                return m
+        raise KeyError(ref)
+
+    def lead_coordinator(self) -> Coordinator:
+        """Return the coordinator marked ``lead``, or the first one."""
+        return next((c for c in self.coordinators if c.lead), self.coordinators[0])
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in loc)

@@ -1,0 +1,293 @@
+"""Lay out the network map's labels: names in their cell, and the fixed labels.
+
+Works in data units: the square image spans -1 .. 1 on both axes, y upwards. Text is
+measured by :class:`~familyplan_docs.netmap.text.TextSetter` in pixels and converted here.
+Every label gets a box that holds all its ink, and no two boxes overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model.enums import Closeness, MapSector
+from .fit import (
+    GAP,
+    HGAP_EM,
+    PT_PER_UNIT,
+    VGAP_EM,
+    ellipsize,
+    pack,
+    wrap,
+)
+from .geometry import (
+    NOTE_COLOUR,
+    PACKING,
+    QUADRANT,
+    Box,
+    Measure,
+    PlacedLabel,
+    PlacedText,
+    Radii,
+    radii_for,
+)
+from .labels import CHIP_PAD, place_centre_label, place_ring_label, place_sector_label
+from .text import Style, clean
+
+_EMPTY_NAME = "\u2022"
+_WORD_EM = 9.0
+"""How wide (in em) one word of a name may grow before it is cut short."""
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """One person on the network map: a name placed in a sector and a ring of closeness.
+
+    ``note`` is a short relation (such as a grandmother) drawn smaller under the name when
+    there is room for it.
+    """
+
+    name: str
+    sector: MapSector
+    closeness: Closeness
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Level:
+    """How large and how long the labels of one cell may be."""
+
+    size: float
+    lines: int
+    width_em: float
+    note: bool
+
+    @property
+    def width(self) -> float:
+        return self.width_em * self.size / PT_PER_UNIT
+
+
+def _levels() -> list[_Level]:
+    """The label styles a cell tries, from the most to the least generous.
+
+    The note goes first, then the type shrinks, and only then do names lose a line.
+    """
+    levels = [_Level(9.0, 2, 9.0, True), _Level(9.0, 2, 6.5, True), _Level(8.0, 2, 6.5, True)]
+    levels += [_Level(size, 2, 6.5, False) for size in (9.0, 8.0, 7.0, 6.5, 6.0, 5.5, 5.0)]
+    levels += [_Level(size, 1, 6.5, False) for size in (6.0, 5.5, 5.0)]
+    levels += [_Level(5.0, 1, width_em, False) for width_em in (5.0, 4.0, 3.0)]
+    return levels
+
+
+_LEVELS = _levels()
+_COMFORTABLE = 3
+"""The index in :data:`_LEVELS` of names in full size without notes."""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A label drawn at the name anchor ``(0, 0)``: its texts and their joint extent."""
+
+    name: str
+    name_style: Style
+    note: str
+    note_style: Style
+    note_dy: float
+    box: Box
+
+    @property
+    def w(self) -> float:
+        return self.box[2] - self.box[0]
+
+    @property
+    def h(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+def _shape(measure: Measure, name: str, note: str, level: _Level) -> _Shape:
+    """Wrap and measure one entry's label at ``level``."""
+    name_style = Style(level.size)
+    note_style = Style(round(level.size * 0.82, 1))
+    name_text = wrap(
+        name,
+        level.width,
+        level.lines,
+        lambda s: measure.width(s, name_style),
+        _WORD_EM * level.size / PT_PER_UNIT,
+    )
+    x0, y0, x1, y1 = measure.box(name_text, name_style, "center", "top")
+    note_text = ""
+    note_dy = y0
+    if level.note and note:
+        note_text = ellipsize(note, level.width, lambda s: measure.width(s, note_style))
+        nx0, ny0, nx1, _ = measure.box(note_text, note_style, "center", "top")
+        x0, x1, y0 = min(x0, nx0), max(x1, nx1), note_dy + ny0
+    return _Shape(name_text, name_style, note_text, note_style, note_dy, (x0, y0, x1, y1))
+
+
+def _layout_cell(
+    measure: Measure,
+    items: Sequence[tuple[int, str, str]],
+    sector: MapSector,
+    ring: Closeness,
+    radii: Radii,
+    margin_v: float,
+) -> tuple[list[PlacedLabel], int]:
+    """Labels for the entries ``(index, name, note)`` of one sector and ring, and a step.
+
+    Takes the most generous label style that fits (a binary search over the styles,
+    which grow less generous in order), so a crowded cell gets smaller type. The step is
+    the index of the style in :data:`_LEVELS`, or beyond the last when names had to give
+    way to ``+N``.
+    """
+    if not items:
+        return [], 0
+    r_in, r_out = radii.ring(ring)
+    indices = [index for index, _, _ in items]
+    tried: dict[int, list[PlacedLabel] | None] = {}
+
+    def attempt(at: int) -> list[PlacedLabel] | None:
+        if at not in tried:
+            level = _LEVELS[at]
+            shapes = [_shape(measure, name, note, level) for _, name, note in items]
+            sizes = [(s.w, s.h) for s in shapes]
+            corners = pack(sizes, r_in, r_out, margin_v, level.size)
+            tried[at] = None if corners is None else _place(shapes, corners, indices, sector, ring)
+        return tried[at]
+
+    low, high = 0, len(_LEVELS) - 1
+    if attempt(0) is None:
+        low = 1
+        while low < high:
+            middle = (low + high) // 2
+            if attempt(middle) is None:
+                low = middle + 1
+            else:
+                high = middle
+    if (found := attempt(low)) is not None:
+        return found, low
+    # Too many for the cell even in the smallest type: show those that fit and "+N".
+    level = _LEVELS[-1]
+    shapes = [_shape(measure, name, note, level) for _, name, note in items]
+    for shown in range(len(items) - 1, -1, -1):
+        more = _shape(measure, f"+{len(items) - shown}", "", level)
+        kept = [*shapes[:shown], more]
+        corners = pack([(s.w, s.h) for s in kept], r_in, r_out, margin_v, level.size)
+        if corners is not None:
+            labels = _place(kept, corners, [*indices[:shown], -1], sector, ring)
+            return labels, len(_LEVELS) + len(items) - shown
+    return [], len(_LEVELS) + len(items)  # not even "+N" fits: empty, never overlapping
+
+
+def _layout_entries(
+    measure: Measure,
+    cells: Mapping[tuple[MapSector, Closeness], Sequence[tuple[int, str, str]]],
+    radii: Radii,
+    ring_labels: Mapping[Closeness, str],
+) -> tuple[list[PlacedLabel], int, int]:
+    """The ring labels and every entry's label for ring widths ``radii``.
+
+    Also the cost (style steps down, summed over the entries) and the worst step of a cell.
+    """
+    rings: list[PlacedLabel] = []
+    for ring in Closeness:
+        rings += place_ring_label(measure, ring, radii, ring_labels[ring])
+    margin_v = max([GAP, *(label.box[3] + CHIP_PAD + GAP for label in rings)])
+    labels, cost, worst = list(rings), 0, 0
+    for sector in MapSector:
+        for ring in Closeness:
+            items = cells.get((sector, ring), [])
+            placed, step = _layout_cell(measure, items, sector, ring, radii, margin_v)
+            labels += placed
+            cost += step * len(items)
+            worst = max(worst, step)
+    return labels, cost, worst
+
+
+def _demand(measure: Measure, items: Sequence[tuple[int, str, str]]) -> float:
+    """The area the labels of one cell want in a comfortable style (names, no notes)."""
+    level = _LEVELS[_COMFORTABLE]
+    gap = level.size / PT_PER_UNIT
+    area = 0.0
+    for _, name, note in items:
+        shape = _shape(measure, name, note, level)
+        area += (shape.w + HGAP_EM * gap) * (shape.h + VGAP_EM * gap)
+    return area / PACKING
+
+
+def _place(
+    shapes: Sequence[_Shape],
+    corners: Sequence[tuple[float, float]],
+    indices: Sequence[int],
+    sector: MapSector,
+    ring: Closeness,
+) -> list[PlacedLabel]:
+    """Turn boxes packed in the top right quarter into labels in the sector's quarter."""
+    sx, sy = QUADRANT[sector]
+    labels: list[PlacedLabel] = []
+    for shape, (u, v), index in zip(shapes, corners, indices, strict=True):
+        xs = (sx * u, sx * (u + shape.w))
+        ys = (sy * v, sy * (v + shape.h))
+        box = (min(xs), min(ys), max(xs), max(ys))
+        ax_ = box[0] - shape.box[0]  # the name's anchor
+        ay_ = box[1] - shape.box[1]
+        texts = [PlacedText(shape.name, ax_, ay_, shape.name_style, "center", "top")]
+        if shape.note:
+            texts.append(
+                PlacedText(
+                    shape.note,
+                    ax_,
+                    ay_ + shape.note_dy,
+                    shape.note_style,
+                    "center",
+                    "top",
+                    NOTE_COLOUR,
+                )
+            )
+        role = "entry" if index >= 0 else "more"
+        labels.append(PlacedLabel(role, index, sector, ring, tuple(texts), box))
+    return labels
+
+
+# --- the whole map ---------------------------------------------------------------------------
+
+
+def lay_out(
+    measure: Measure,
+    entries: Sequence[MapEntry],
+    centre_label: str,
+    sector_labels: Mapping[MapSector, str],
+    ring_labels: Mapping[Closeness, str],
+) -> tuple[list[PlacedLabel], Radii]:
+    """Every label of the map, and the ring widths they were laid out in.
+
+    A crowded map first tries the usual ring widths, then rings widened for the crowded
+    cells, and keeps whichever layout shrinks fewer names.
+    """
+    name_style = Style(_LEVELS[0].size)
+    cells: dict[tuple[MapSector, Closeness], list[tuple[int, str, str]]] = {}
+    for index, entry in enumerate(entries):
+        name = clean(entry.name, name_style)
+        note = clean(entry.note, name_style)
+        item = (index, name, note) if name else (index, note or _EMPTY_NAME, "")
+        cells.setdefault((entry.sector, entry.closeness), []).append(item)
+
+    radii = Radii()
+    entry_labels, cost, worst = _layout_entries(measure, cells, radii, ring_labels)
+    if worst > _COMFORTABLE:  # crowded: try giving the crowded rings more room
+        demands = {
+            ring: max(_demand(measure, cells.get((sector, ring), [])) for sector in MapSector)
+            for ring in Closeness
+        }
+        wider = radii_for(demands)
+        if wider != radii:
+            wider_labels, cost_wider, _ = _layout_entries(measure, cells, wider, ring_labels)
+            if cost_wider < cost:
+                radii, entry_labels = wider, wider_labels
+
+    labels: list[PlacedLabel] = []
+    labels += place_centre_label(measure, centre_label)
+    for sector in MapSector:
+        labels += place_sector_label(measure, sector, sector_labels[sector])
+    labels += entry_labels
+    return labels, radii

@@ -1,0 +1,238 @@
+"""The template context: what a template can use, built from a plan (or blank, for forms).
+
+Values keep their types (dates, enums, numbers) and are printed in the pack's locale by
+the environment's finalize step. Records are attribute objects, so ``ap.items`` in a
+template is the field and never a dict method. ``docs/variables.md`` lists every name.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..model.ids import Country, PersonalId
+from ..model.plan import (
+    ChecklistStep,
+    ConsentKind,
+    FamilyPlan,
+    MapSector,
+    Meeting,
+    MeetingKind,
+    MemberRole,
+    NetworkGroup,
+    Phase,
+)
+from ..packs.pack import Pack
+from .values import Blank, Record, record_of
+
+YOUNG_PERSON_AGE = 15
+"""From this age a child gives consent and signs next to the parents."""
+
+BLANK_ROWS = 3
+"""Empty rows a blank form offers in each table or list."""
+
+_MAIN_MEETINGS = (MeetingKind.NETWORK, MeetingKind.FAMILY_GROUP_CONFERENCE, MeetingKind.FOLLOW_UP)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, time, Decimal})
+"""Types a template gets as they are (checked first: most values of a plan are these)."""
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+def _record(value: Any, country: Country) -> Any:
+    """*value* as templates see it, in one pass over the plan.
+
+    Models and mappings become :class:`Record` objects field by field, lists new lists,
+    ID numbers their written form; dates, enums, numbers and text keep their types.
+    """
+    if isinstance(value, BaseModel):
+        fields = {}
+        for name in _field_names(type(value)):
+            field = getattr(value, name)
+            fields[name] = field if type(field) in _PLAIN else _record(field, country)
+        return record_of(fields)
+    if isinstance(value, list):
+        return [item if type(item) in _PLAIN else _record(item, country) for item in value]
+    if isinstance(value, dict):
+        return record_of({k: _record(v, country) for k, v in value.items()})
+    if isinstance(value, PersonalId):
+        return value.formatted(country)
+    return value
+
+
+def reference_day(plan: FamilyPlan) -> date:
+    """The day ages are counted on: the latest main meeting, else the newest version, else today."""
+    meeting = latest_meeting(plan)
+    if meeting is not None:
+        return meeting.date
+    updated = [v.updated_on for v in plan.versions if v.updated_on]
+    return max(updated) if updated else date.today()
+
+
+def latest_meeting(
+    plan: FamilyPlan, kinds: Iterable[MeetingKind] = _MAIN_MEETINGS
+) -> Meeting | None:
+    """Return the latest meeting of one of *kinds*, or None."""
+    wanted = set(kinds)
+    meetings = [m for m in plan.meetings if m.kind in wanted]
+    return max(meetings, key=lambda m: (m.date, m.start_time or 0)) if meetings else None
+
+
+def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
+    """Return the context of a filled document for *plan* in *pack*."""
+    country = plan.country
+    ctx: dict[str, Any] = {
+        name: _record(getattr(plan, name), country) for name in _field_names(type(plan))
+    }
+    day = reference_day(plan)
+
+    members = ctx["family"].members
+    by_id: dict[str, Record] = {}
+    for m, model in zip(members, plan.family.members, strict=True):
+        m.full_name = " ".join(p for p in (model.first_name, model.last_name) if p)
+        m.age = model.age_on(day)
+        m.is_young_person = (
+            model.role is MemberRole.CHILD and m.age is not None and m.age >= YOUNG_PERSON_AGE
+        )
+        by_id[model.id] = m
+
+    def person(ref: str) -> Record:
+        return by_id[ref]
+
+    for item in (*ctx["interventions"], *ctx["action_plans"]):
+        item.person = person(item.member)
+    for consent in ctx["consents"]:
+        consent.giver_person = person(consent.giver)
+        consent.child_people = [person(c) for c in consent.children]
+        for sig in consent.young_people:
+            sig.person = person(sig.member)
+    for meeting in ctx["meetings"]:
+        _enrich_meeting(meeting)
+
+    def of_kind(kind: ConsentKind) -> Record | None:
+        found = [c for c in ctx["consents"] if c.kind is kind]
+        return found[-1] if found else None
+
+    main = latest_meeting(plan)
+    main_index = plan.meetings.index(main) if main else None
+    ctx.update(
+        blank=False,
+        members=members,
+        adults=[m for m in members if m.role is not MemberRole.CHILD],
+        children=[m for m in members if m.role is MemberRole.CHILD],
+        young_people=[m for m in members if m.is_young_person],
+        coordinator=_record(plan.lead_coordinator(), country),
+        version=ctx["versions"][-1] if ctx["versions"] else None,
+        meeting=ctx["meetings"][main_index] if main_index is not None else None,
+        consent_data=of_kind(ConsentKind.DATA_COLLECTION),
+        consent_sharing=of_kind(ConsentKind.INFORMATION_SHARING),
+        checklist=_checklist(ctx["checklist"]),
+        phases=_phases(plan.phase),
+        reference_day=day,
+        **_network_groups(ctx["network"]),
+    )
+    for name in _SINGLE_OBJECTS:  # a missing part prints as an empty form, never "None"
+        if ctx.get(name) is None:
+            ctx[name] = Blank()
+    ctx.update(_pack_context(pack))
+    return ctx
+
+
+_SINGLE_OBJECTS = ("supporter", "version", "meeting", "consent_data", "consent_sharing")
+
+
+def _enrich_meeting(meeting: Record) -> None:
+    meeting.family_participants = [p for p in meeting.participants if p.member]
+    meeting.professionals = [p for p in meeting.participants if not p.member]
+    meeting.total_minutes = sum(int(item.minutes or 0) for item in meeting.agenda)
+    meeting.private_time = meeting.kind is MeetingKind.FAMILY_GROUP_CONFERENCE
+
+
+def _network_groups(network: list[Record]) -> dict[str, Any]:
+    groups: dict[str, Any] = {
+        f"network_{group.value}": [n for n in network if n.group is group] for group in NetworkGroup
+    }
+    groups["network_by_sector"] = Record(
+        **{s.value: [n for n in network if n.sector is s] for s in MapSector}
+    )
+    return groups
+
+
+def _checklist(entries: list[Record]) -> list[Record]:
+    done = {e.step: e for e in entries}
+    return [
+        Record(
+            step=step,
+            done_on=done[step].done_on if step in done else None,
+            done_by=done[step].done_by if step in done else None,
+            done=step in done and bool(done[step].done_on or done[step].done_by),
+        )
+        for step in ChecklistStep
+    ]
+
+
+def _phases(current: Phase) -> list[Record]:
+    order = list(Phase)
+    return [
+        Record(phase=p, current=p is current, past=order.index(p) < order.index(current))
+        for p in order
+    ]
+
+
+def _pack_context(pack: Pack) -> dict[str, Any]:
+    return {
+        "legal": Record(**pack.legal),
+        "pack": Record(name=pack.name, locale=str(pack.locale), title=pack.manifest.title),
+        "labels": Labels(pack.gettext),
+    }
+
+
+class Labels:
+    """``labels.sector.family`` style access to catalog entries, for template authors."""
+
+    def __init__(self, gettext: Callable[[str], str], prefix: str = "") -> None:
+        self._gettext = gettext
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        key = f"{self._prefix}{name}"
+        if not self._prefix:
+            return Labels(self._gettext, key + ".")
+        return self._gettext(key)
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+def build_blank_context(pack: Pack, rows: int = BLANK_ROWS) -> dict[str, Any]:
+    """Return the context of a blank form: every value empty, every list *rows* empty rows.
+
+    Fixed lists (the checklist steps, the phases) keep their labels so a form can be ticked.
+    """
+    ctx: dict[str, Any] = {
+        name: Blank(rows)
+        for name in (
+            *FamilyPlan.model_fields,
+            "members", "adults", "children", "young_people", "coordinator", "version",
+            "meeting", "consent_data", "consent_sharing", "reference_day", "network_by_sector",
+            *(f"network_{g.value}" for g in NetworkGroup),
+        )
+    }  # fmt: skip
+    ctx.update(
+        blank=True,
+        checklist=_checklist([]),
+        phases=[Record(phase=p, current=False, past=False) for p in Phase],
+    )
+    ctx.update(_pack_context(pack))
+    return ctx

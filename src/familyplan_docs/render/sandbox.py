@@ -1,0 +1,212 @@
+"""The sandboxed Jinja environment that renders within a budget.
+
+:class:`BudgetedEnvironment` is jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`
+with every call, attribute and item access, operator and loop checked against the render
+budget (:mod:`familyplan_docs.render.budget`), and compiled templates that count what they make.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Iterable, MutableMapping
+from types import BuiltinMethodType, CodeType, MethodType
+from typing import Any
+
+from jinja2 import Environment, Template, nodes
+from jinja2.exceptions import TemplateError, TemplateRuntimeError
+from jinja2.runtime import Context, LoopContext
+from jinja2.sandbox import SandboxedEnvironment
+
+from .budget import (
+    NUMBER_RUN,
+    RenderLimitError,
+    active_budget,
+    after_call,
+    bound_method,
+    check_int,
+    markup_join,
+    predict_binop,
+    predict_call,
+    render_budget,
+    safe_lipsum,
+    safe_range,
+    size_of,
+    str_join,
+)
+from .shared import SharedValueChanged, changes_shared
+from .values import Record
+
+
+class BudgetedTemplate(Template):
+    """A template whose renders run within a render budget (:func:`render_budget`)."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> Template:
+        """As jinja2's, with ``~`` (text joining) bounded by the budget."""
+        namespace: dict[str, Any] = {"environment": environment, "__file__": code.co_filename}
+        exec(code, namespace)  # jinja2's own compiled template code, as Template.from_code
+        namespace["str_join"] = str_join
+        namespace["markup_join"] = markup_join
+        template = cls._from_namespace(environment, namespace, globals)
+        template._uptodate = uptodate
+        return template
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render within the running budget, or within a budget of its own.
+
+        A Python error inside the template (``{{ 1/0 }}``) becomes a
+        :class:`jinja2.TemplateRuntimeError` naming it; long numbers in its message are
+        left out, so no ID number from the data can show.
+        """
+        with render_budget():
+            try:
+                return super().render(*args, **kwargs)
+            except RecursionError:
+                raise RenderLimitError(
+                    "the template calls itself (a macro or recursive loop) too deeply"
+                ) from None
+            except MemoryError:
+                raise RenderLimitError("the template needs more memory than there is") from None
+            except TemplateError:
+                raise
+            except Exception as exc:  # an untrusted template may fail in any way
+                message = NUMBER_RUN.sub("…", str(exc))  # never an ID number from the data
+                raise TemplateRuntimeError(f"{type(exc).__name__}: {message}") from None
+
+
+class BudgetedEnvironment(SandboxedEnvironment):
+    """jinja2's sandbox, with every render bounded in time, size, loop turns and numbers.
+
+    Every ``{% for %}`` loop counts its turns (the compiler wraps its iterable in
+    :meth:`budget_loop`); calls, attribute and item access check the clock; ``*``, ``**``,
+    ``+``, ``%``, ``~``, filters and text methods that would make a huge value are refused
+    before they run; output is counted as it is joined. All limits are in
+    :mod:`familyplan_docs._limits`.
+    """
+
+    template_class = BudgetedTemplate
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = safe_range
+        self.globals["lipsum"] = safe_lipsum
+
+    def budget_loop(self, iterable: Any) -> Any:
+        """The iterable of a ``{% for %}`` loop, counted against the running budget."""
+        budget = active_budget.get()
+        return iterable if budget is None else budget.loop(iterable)
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        for loop in source.find_all(nodes.For):
+            if not _is_budgeted(loop.iter):
+                loop.iter = nodes.Call(
+                    nodes.EnvironmentAttribute("budget_loop"),
+                    [loop.iter],
+                    [],
+                    None,
+                    None,
+                    lineno=loop.iter.lineno,
+                )
+        return super()._generate(source, name, filename, defer_init)
+
+    def concat(self, pieces: Iterable[str]) -> str:
+        """Join rendered output, counting it against the budget piece by piece."""
+        budget = active_budget.get()
+        if budget is None:
+            return "".join(pieces)
+        room = budget.max_chars - budget.chars
+        out: list[str] = []
+        total = 0
+        for piece in pieces:
+            total += len(piece)
+            if total > room:
+                budget.produce(total)  # raises
+            out.append(piece)
+            if not len(out) & 0x3FF:
+                budget.check_time()
+        budget.produce(total)
+        return "".join(out)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Call from a template: check the clock, refuse huge results, count what is made.
+
+        A call that would change a list of a shared context is not made
+        (:mod:`familyplan_docs.render.shared`).
+        """
+        budget = active_budget.get()
+        if budget is not None:
+            budget.check_time()
+            if isinstance(obj, LoopContext) and args:  # ``loop(children)`` of a recursive loop
+                args = (budget.loop(args[0]), *args[1:])
+        if changes_shared(*bound_method(obj), args):  # the caller renders again, unshared
+            raise SharedValueChanged(*((budget.seconds, budget.deadline) if budget else ()))
+        predict_call(obj, args, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
+        after_call(obj, result)
+        return result
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """``*``, ``**``, ``+`` and ``%``, refused when the result would be over a limit."""
+        budget = active_budget.get()
+        if budget is not None:
+            budget.check_time()
+        predict_binop(operator, left, right)
+        try:
+            result = super().call_binop(context, operator, left, right)
+        except (OverflowError, decimal.Overflow):
+            raise RenderLimitError("the template computes a number too large") from None
+        if budget is not None and isinstance(result, str | bytes | list | tuple):
+            budget.produce(len(result))
+        check_int(result)
+        return result
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Attribute access from a template, checking the clock.
+
+        A field of a :class:`Record` (most lookups) is read from the record directly: for
+        a public name that is what the sandbox's checks give, and they are skipped.
+        """
+        budget = active_budget.get()
+        if budget is not None:
+            budget.check_time()
+        if type(obj) is Record and not attribute.startswith("_"):
+            value = vars(obj).get(attribute, _MISSING)
+            if value is not _MISSING and not isinstance(value, _METHODS):
+                return value
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Item access from a template, checking the clock; a slice counts what it makes."""
+        budget = active_budget.get()
+        if budget is not None:
+            budget.check_time()
+        result = super().getitem(obj, argument)
+        if budget is not None and isinstance(argument, slice):
+            budget.produce(size_of(result))
+        return result
+
+
+_MISSING = object()
+_METHODS = (MethodType, BuiltinMethodType)
+"""Values the sandbox's ``getattr`` may wrap (``str.format``): never read directly."""
+
+
+def _is_budgeted(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.EnvironmentAttribute)
+        and node.node.name == "budget_loop"
+    )

@@ -1,0 +1,131 @@
+"""Checks made before an untrusted workbook is opened: is it an .xlsx, and is it small enough.
+
+openpyxl parses the workbook's XML with defusedxml (a dependency), which refuses entity
+expansion and external entities. The limits below bound what one read may cost.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from .._limits import WORKBOOK_MAX_CELLS as MAX_CELLS
+from .._limits import WORKBOOK_MAX_COLUMNS as MAX_COLUMNS
+from .._limits import WORKBOOK_MAX_FILE_BYTES as MAX_FILE_BYTES
+from .._limits import WORKBOOK_MAX_ROWS as MAX_ROWS
+from .._limits import WORKBOOK_MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES
+from .._limits import WORKBOOK_MAX_ZIP_ENTRIES as MAX_ZIP_ENTRIES
+from .._ooxml import CONTENT_TYPES, DAMAGED, PackageProblem, content_types, open_package
+
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_ZIP_ENTRIES",
+    "check_xlsx",
+]
+
+_MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_OTHER_MAINS = {
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": (
+        "it is a macro-enabled workbook (.xlsm); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (
+        "it is an Excel template (.xltx); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": (
+        "it is a macro-enabled Excel template (.xltm); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": (
+        "it is a binary workbook (.xlsb); save it as an Excel workbook (.xlsx)"
+    ),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
+        "it is a Word document, not a workbook"
+    ),
+}
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?(?:row|c)\b[^>]*?\sr=\"[A-Z]{0,3}(\d{1,12})\"")
+_LAST_ROW = MAX_ROWS + 100  # data rows plus headers, help and the plan sheet's fields
+_CHUNK = 1024 * 1024
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+def check_xlsx(data: bytes) -> str | None:
+    """Return why *data* is not an acceptable .xlsx workbook, or None when it is."""
+    if len(data) > MAX_FILE_BYTES:
+        return f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+    if data.startswith(_OLE2):
+        return (
+            "not an .xlsx workbook: it is an old Excel 97-2003 file (.xls) or a "
+            "password-protected workbook; save it as an Excel workbook (.xlsx) without a password"
+        )
+    if not data.startswith(_ZIP):
+        return "not an .xlsx workbook: the file is not a zip package (is it CSV or text?)"
+    try:
+        archive = open_package(data)
+    except PackageProblem:
+        return "not an .xlsx workbook: the zip package is damaged"
+    with archive:
+        return _check_archive(archive)
+
+
+def _check_archive(archive: zipfile.ZipFile) -> str | None:
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return f"the workbook has more than {MAX_ZIP_ENTRIES} parts"
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        return (
+            f"the workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MiB, "
+            "more than a family plan can hold"
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        return "the workbook is encrypted; save it without a password"
+    names = {info.filename for info in infos}
+    if "mimetype" in names and CONTENT_TYPES not in names:
+        return (
+            "not an .xlsx workbook: it looks like an OpenDocument file (.ods); "
+            "save it as an Excel workbook (.xlsx)"
+        )
+    if CONTENT_TYPES not in names:
+        return f"not an .xlsx workbook: the package has no {CONTENT_TYPES}"
+    try:
+        types = set(content_types(archive, _MAX_CONTENT_TYPES_BYTES).overrides.values())
+    except PackageProblem:
+        return f"not an .xlsx workbook: its {CONTENT_TYPES} cannot be read"
+    if _XLSX_MAIN in types:
+        try:
+            return _check_row_numbers(archive, infos)
+        except DAMAGED:
+            return "not an .xlsx workbook: the zip package is damaged"
+    for content_type, reason in _OTHER_MAINS.items():
+        if content_type.lower() in types:
+            return f"not an .xlsx workbook: {reason}"
+    return "not an .xlsx workbook: the package holds no spreadsheet"
+
+
+def _check_row_numbers(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Refuse a sheet that names a row far below any plan, before openpyxl walks the gap.
+
+    openpyxl yields every empty row up to a row's number, so one cell at row 2,000,000,000
+    would take hours; the sheet XML is scanned in chunks for row numbers instead.
+    """
+    for info in infos:
+        name = info.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        tail = b""
+        with archive.open(info) as handle:
+            while chunk := handle.read(_CHUNK):
+                data = tail + chunk
+                for match in _ROW_NUMBER.finditer(data):
+                    if int(match.group(1)) > _LAST_ROW:
+                        return (
+                            f"a sheet has data below row {_LAST_ROW}; a plan has at most "
+                            f"{MAX_ROWS} rows per sheet"
+                        )
+                tail = data[-256:]
+    return None

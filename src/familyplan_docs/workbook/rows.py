@@ -1,0 +1,94 @@
+"""Flatten a plan into the workbook's rows (the inverse of :mod:`.read`).
+
+Values stay typed (enums, dates, Decimals, :class:`PersonalId`); the writer turns them into
+cells in the pack's language.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from typing import Any
+
+from ..model.plan import FamilyPlan
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def plan_values(plan: FamilyPlan) -> dict[str, Any]:
+    """Return the plan sheet's values by field key (``organization.name`` …)."""
+    values: dict[str, Any] = {"country": plan.country, "phase": plan.phase}
+    for prefix, part in (
+        ("organization", plan.organization),
+        ("family", plan.family),
+        ("supporter", plan.supporter),
+    ):
+        if part is None:
+            continue
+        for name in type(part).model_fields:
+            values[f"{prefix}.{name}"] = getattr(part, name)
+    return values
+
+
+def _fields(obj: Any, **extra: Any) -> dict[str, Any]:
+    row = {name: getattr(obj, name) for name in type(obj).model_fields}
+    row.update(extra)
+    return row
+
+
+def plan_rows(plan: FamilyPlan) -> Rows:
+    """Return the rows of every list sheet, by sheet key."""
+    rows: Rows = {
+        "members": [_fields(x) for x in plan.family.members],
+        "coordinators": [_fields(x) for x in plan.coordinators],
+        "goals": [_fields(x) for x in plan.goals],
+        "agreements": [_fields(x) for x in plan.agreements],
+        "network": [_fields(x) for x in plan.network],
+        "interventions": [_fields(x) for x in plan.interventions],
+        "versions": [_fields(x) for x in plan.versions],
+        "checklist": [_fields(x) for x in plan.checklist],
+        "action_plans": [],
+        "meetings": [],
+        "participants": [],
+        "agenda": [],
+        "rounds": [],
+        "meeting_lines": [],
+        "consents": [],
+        "consent_lines": [],
+    }
+    for ap in plan.action_plans:
+        if not ap.items:
+            rows["action_plans"].append({"member": ap.member})
+        for item in ap.items:
+            rows["action_plans"].append(_fields(item, member=ap.member))
+    for number, meeting in enumerate(plan.meetings, 1):
+        rows["meetings"].append(_fields(meeting, number=number))
+        rows["participants"] += [_fields(p, meeting=number) for p in meeting.participants]
+        rows["agenda"] += [_fields(a, meeting=number) for a in meeting.agenda]
+        rows["rounds"] += [_fields(r, meeting=number) for r in meeting.rounds]
+        for absentee, question in zip_longest(meeting.absentees, meeting.preparation_questions):
+            rows["meeting_lines"].append(
+                {"meeting": number, "absentee": absentee, "preparation_question": question}
+            )
+    for number, consent in enumerate(plan.consents, 1):
+        rows["consents"].append(_fields(consent, number=number))
+        lines = zip_longest(
+            consent.children,
+            consent.sources,
+            consent.departments,
+            consent.external_parties,
+            consent.young_people,
+        )
+        for child, source, department, party, young in lines:
+            rows["consent_lines"].append(
+                {
+                    "consent": number,
+                    "child": child,
+                    "source": source,
+                    "department": department,
+                    "external_party": party.name if party else None,
+                    "party_contact": party.contact if party else None,
+                    "young_person": young.member if young else None,
+                    "young_person_signed_on": young.signed_on if young else None,
+                }
+            )
+    return rows
