@@ -28,8 +28,15 @@ LAYERS: dict[str, set[str]] = {
     "workbook": {"model", "packs"},
     "delivery": {"model", "packs", "render"},
     "authoring": {"model", "packs", "netmap", "render", "workbook", "delivery"},
-}
+    "service": {
+        "model", "packs", "netmap", "render", "workbook", "delivery", "authoring",
+        "_input", "_api", "_batch",
+    },
+}  # fmt: skip
 """Each subpackage and the subpackages it may import (besides itself and the foundation)."""
+
+TOP = {"service": {"_cli"}}
+"""Subpackages at the top, beside the API, and the only modules that may import them."""
 
 MAX_LINES = 450
 
@@ -122,6 +129,18 @@ def test_a_subpackage_imports_only_the_layers_below_it(layer: str) -> None:
 def test_each_subpackage_says_what_lives_there_and_what_it_may_import(layer: str) -> None:
     doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text("utf-8")))
     assert doc and "Lives here" in doc and "May import" in doc
+
+
+@pytest.mark.parametrize("layer", sorted(TOP))
+def test_nothing_imports_a_top_subpackage_but_the_command_line(layer: str) -> None:
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if _layer(module) not in {layer} | TOP[layer]
+        for target in targets
+        if _layer(target) == layer
+    ]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_subpackages_are_the_architecture() -> None:

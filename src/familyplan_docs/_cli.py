@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -25,6 +26,8 @@ from .delivery.calendar import not_invited
 from .delivery.distribute import summary_line
 from .model.load import json_schema
 from .packs.discovery import choose_pack
+from .service import ServiceConfig, api_keys, serve
+from .service.options import Limits
 
 
 def _kinds(value: str | None) -> list[str] | None:
@@ -131,7 +134,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", type=date.fromisoformat, help="date to check consent on (ISO)")
     p.add_argument("--pdf", action="store_true")
     p.set_defaults(func=cmd_distribute)
+
+    _add_serve(sub)
     return parser
+
+
+def _add_serve(sub: Any) -> None:
+    p = sub.add_parser("serve", help="run the HTTP API (needs the serve extra)")
+    defaults = ServiceConfig()
+    limits = Limits()
+    p.add_argument(
+        "--host", default=defaults.host, help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument("--port", type=int, default=defaults.port, help="default: %(default)s")
+    p.add_argument(
+        "--workers", type=int, default=defaults.workers,
+        help="render worker processes (default: the number of cores, %(default)s)",
+    )  # fmt: skip
+    p.add_argument("--templates", action="append", default=[], metavar="DIR")
+    p.add_argument(
+        "--api-key-file", type=Path, metavar="FILE",
+        help="API keys, one a line (also: FAMILYPLAN_DOCS_API_KEYS, comma-separated)",
+    )  # fmt: skip
+    p.add_argument(
+        "--insecure-no-auth", action="store_true",
+        help="run without API keys; allowed only on a loopback --host",
+    )  # fmt: skip
+    p.add_argument(
+        "--pdf", action=argparse.BooleanOptionalAction, default=None,
+        help="offer format=pdf (default: when LibreOffice is installed)",
+    )  # fmt: skip
+    p.add_argument(
+        "--queue-per-worker", type=int, default=limits.queue_per_worker, metavar="N",
+        help="requests that may wait per worker before 503 (default: %(default)s)",
+    )  # fmt: skip
+    p.add_argument(
+        "--request-seconds", type=float, default=limits.request_seconds, metavar="S",
+        help="the longest one request may take (default: %(default)s)",
+    )  # fmt: skip
+    p.add_argument(
+        "--render-seconds", type=float, default=limits.render_seconds, metavar="S",
+        help="render budget of one request (default: %(default)s)",
+    )  # fmt: skip
+    p.add_argument(
+        "--shutdown-seconds", type=float, default=limits.shutdown_seconds, metavar="S",
+        help="on SIGTERM, how long requests in flight may finish (default: %(default)s)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_serve)
 
 
 def _batch_with_progress(args: argparse.Namespace) -> BatchResult:
@@ -276,6 +325,23 @@ def cmd_distribute(args: argparse.Namespace) -> int:
         print(("✓ " if decision.allowed else "✗ ") + line)
     print(summary_line(manifest, choose_pack(plan, args.locale, args.templates)))
     print(f"manifest: {manifest.path}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    limits = Limits(
+        queue_per_worker=args.queue_per_worker,
+        request_seconds=args.request_seconds,
+        render_seconds=args.render_seconds,
+        shutdown_seconds=args.shutdown_seconds,
+    )
+    serve(
+        ServiceConfig(
+            host=args.host, port=args.port, workers=args.workers,
+            templates=tuple(args.templates), keys=api_keys(os.environ, args.api_key_file),
+            insecure_no_auth=args.insecure_no_auth, pdf=args.pdf, limits=limits,
+        )
+    )  # fmt: skip
     return 0
 
 

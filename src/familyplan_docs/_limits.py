@@ -27,6 +27,14 @@ one document's render          :data:`RENDER_SECONDS`, :data:`RENDER_MAX_CHARS`
                                turns, :data:`RENDER_MAX_ITEMS` list entries,
                                :data:`RENDER_MAX_INT_BITS`-bit numbers, ``range()``
                                up to :data:`RENDER_MAX_RANGE`
+one request to the service     body as for its input (plan or workbook), headers
+                               in :data:`SERVICE_HEADER_SECONDS`, body in
+                               :data:`SERVICE_READ_SECONDS`, every render of it in
+                               :data:`SERVICE_RENDER_SECONDS`, PDF in
+                               :data:`SERVICE_PDF_SECONDS`, all of it in
+                               :data:`SERVICE_REQUEST_SECONDS`; at most
+                               :data:`SERVICE_QUEUE_PER_WORKER` waiting per worker,
+                               each for :data:`SERVICE_QUEUE_SECONDS`
 =============================  ==================================================
 
 Only the numbers live here; each is enforced where its input is read: the plan by
@@ -58,6 +66,15 @@ __all__ = [
     "RENDER_MAX_ITERATIONS",
     "RENDER_MAX_RANGE",
     "RENDER_SECONDS",
+    "SERVICE_CONNECTIONS",
+    "SERVICE_HEADER_SECONDS",
+    "SERVICE_PDF_SECONDS",
+    "SERVICE_QUEUE_PER_WORKER",
+    "SERVICE_QUEUE_SECONDS",
+    "SERVICE_READ_SECONDS",
+    "SERVICE_RENDER_SECONDS",
+    "SERVICE_REQUEST_SECONDS",
+    "SERVICE_SHUTDOWN_SECONDS",
     "WORKBOOK_MAX_CELLS",
     "WORKBOOK_MAX_COLUMNS",
     "WORKBOOK_MAX_FILE_BYTES",
@@ -141,3 +158,32 @@ RENDER_MAX_INT_BITS = 10_000
 
 RENDER_MAX_RANGE = MAX_RANGE
 """The longest ``range()`` a template may make (jinja2's sandbox limit, 100,000)."""
+
+# --- the HTTP service (``familyplan-docs serve``; each has a command-line flag) -----------
+
+SERVICE_HEADER_SECONDS = 10.0
+"""The longest a client may take to send a request's line and headers, in seconds."""
+
+SERVICE_READ_SECONDS = 30.0
+"""The longest a client may take to send a request's body, in seconds."""
+
+SERVICE_RENDER_SECONDS = RENDER_SECONDS
+"""The render budget of one request: every document it asks for, rendered together."""
+
+SERVICE_PDF_SECONDS = 120.0
+"""The longest LibreOffice may take to convert one request's documents to PDF, in seconds."""
+
+SERVICE_REQUEST_SECONDS = 300.0
+"""The longest one request may take from its first byte to its last, in seconds."""
+
+SERVICE_QUEUE_PER_WORKER = 4
+"""How many requests may wait for a render worker, per worker; more are refused (503)."""
+
+SERVICE_QUEUE_SECONDS = 30.0
+"""The longest a request waits for a render worker before it is refused (503), in seconds."""
+
+SERVICE_CONNECTIONS = 1_000
+"""The most open connections one service process keeps; more are refused (503)."""
+
+SERVICE_SHUTDOWN_SECONDS = 10.0
+"""How long a stopping service (SIGTERM) lets requests in flight finish, in seconds."""
