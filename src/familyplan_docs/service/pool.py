@@ -15,12 +15,14 @@ import asyncio
 import contextlib
 import math
 import multiprocessing
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Any
 
 from .jobs import Outcome, WorkerSettings, ready, start_worker
@@ -153,6 +155,7 @@ class RenderPool:
             assert self._loop is not None
             if old is not None:
                 await self._loop.run_in_executor(None, _stop_executor, old, 0.0)
+            _empty(self.settings.scratch)  # what the ended workers' jobs left behind
             while self._executor is None:
                 try:
                     self._executor = await self._loop.run_in_executor(None, self._launch)
@@ -235,6 +238,12 @@ class RenderPool:
             self._job_seconds = 0.9 * self._job_seconds + 0.1 * (time.monotonic() - started)
         if self._slots is not None:
             self._slots.release()
+
+
+def _empty(folder: str) -> None:
+    """Remove everything inside *folder* (the service's private folder), not the folder."""
+    for path in Path(folder).iterdir():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _stop_executor(executor: ProcessPoolExecutor, seconds: float) -> None:
