@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -66,3 +69,23 @@ def test_sigterm_answers_the_requests_in_flight_and_stops_within_15_seconds(
     assert list((tmp_path / "scratch").iterdir()) == []  # the private folder is gone
     log = server.log_text()
     assert "Shutting down" in log and "Traceback" not in log
+
+
+def test_the_command_line_works_without_the_serve_extra() -> None:
+    code = (
+        "import sys, familyplan_docs._cli; print(sorted({'fastapi', 'uvicorn'} & set(sys.modules)))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
+def test_without_the_serve_extra_serve_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "fastapi" else real(name, *a)
+    )
+    monkeypatch.setenv("FAMILYPLAN_DOCS_API_KEYS", "k" * 20)
+    assert main(["serve", "--port", "1"]) == 1
+    assert "pip install 'familyplan-docs[serve]'" in capsys.readouterr().err
