@@ -178,6 +178,27 @@ async def stop_while_busy(
         return time.perf_counter() - start, list(statuses)
 
 
+def memory(pid: int) -> list[tuple[str, int]]:
+    """(what, RSS in bytes) of the service process and each process it started (Linux)."""
+    found: list[tuple[str, int]] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parent = int(fields.get("PPid", "0").strip() or 0)
+        rss = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        if int(entry.name) == pid:
+            found.append(("service (HTTP)", rss))
+        elif parent == pid and "spawn_main" in command:
+            found.append(("worker", rss))
+    return sorted(found)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -197,6 +218,7 @@ def main() -> None:
         f"Python {platform.python_version()}; workers/jobs: {args.workers}; "
         f"{args.clients} clients x {args.requests} requests = {total} families"
     )
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (other processes share the cores)")
     work = Path(tempfile.mkdtemp(prefix="bench-service-"))
     key = secrets.token_urlsafe(32)
     try:
@@ -222,6 +244,7 @@ def main() -> None:
                     f"service {result.rate:.1f} families/s "
                     f"({len(result.latencies)} answered, {len(result.failures)} failed)"
                 )
+            rss = memory(process.pid)
             seconds, statuses = asyncio.run(
                 stop_while_busy(base, key, bodies[0], process, args.workers)
             )
@@ -238,15 +261,22 @@ def main() -> None:
             f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
             f"max {max(latencies) * 1000:.0f} ms"
         )
+        if rss:
+            print(
+                "memory after the load (RSS): "
+                + ", ".join(f"{what} {size / 2**20:.0f} MB" for what, size in rss)
+            )
         best_service, best_batch = max(service_rates), max(batch_rates)
         print(
-            f"families/s: service {best_service:.1f}, CLI batch {best_batch:.1f} (best of {args.rounds})"
+            f"families/s: service {best_service:.1f}, CLI batch {best_batch:.1f} "
+            f"(best of {args.rounds} rounds)"
         )
         print(
             f"SIGTERM with {len(statuses)} requests in flight: stopped in {seconds:.1f} s, "
             f"statuses {statuses}"
         )
         print(f"service vs CLI batch, families per second: {best_service / best_batch:.2f}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         ratios = [s / b for s, b in zip(service_rates, batch_rates, strict=True)]
         print(f"median ratio over rounds: {statistics.median(ratios):.2f}")
     finally:

@@ -159,7 +159,7 @@ class RenderPool:
             while self._executor is None:
                 try:
                     self._executor = await self._loop.run_in_executor(None, self._launch)
-                except ServiceError:
+                except Exception:  # try again: a half-started pool was ended by _launch
                     await asyncio.sleep(5)
             self.restarts += 1
             self.ready = True
