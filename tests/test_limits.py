@@ -152,6 +152,15 @@ def test_the_readme_states_every_limit() -> None:
         "RENDER_MAX_ITEMS": "1,000,000",
         "RENDER_MAX_INT_BITS": "10,000",
         "RENDER_MAX_RANGE": "100,000",
+        "SERVICE_HEADER_SECONDS": "10 s",
+        "SERVICE_READ_SECONDS": "30 s",
+        "SERVICE_RENDER_SECONDS": "60 s",
+        "SERVICE_PDF_SECONDS": "120 s",
+        "SERVICE_REQUEST_SECONDS": "300 s",
+        "SERVICE_QUEUE_PER_WORKER": "4",
+        "SERVICE_QUEUE_SECONDS": "30 s",
+        "SERVICE_CONNECTIONS": "1,000",
+        "SERVICE_SHUTDOWN_SECONDS": "10 s",
     }
     assert set(expected) == set(constants())
     for name, shown in expected.items():

@@ -34,7 +34,9 @@ one request to the service     body as for its input (plan or workbook), headers
                                :data:`SERVICE_PDF_SECONDS`, all of it in
                                :data:`SERVICE_REQUEST_SECONDS`; at most
                                :data:`SERVICE_QUEUE_PER_WORKER` waiting per worker,
-                               each for :data:`SERVICE_QUEUE_SECONDS`
+                               each for :data:`SERVICE_QUEUE_SECONDS`;
+                               :data:`SERVICE_CONNECTIONS` connections; on SIGTERM
+                               :data:`SERVICE_SHUTDOWN_SECONDS` to finish
 =============================  ==================================================
 
 Only the numbers live here; each is enforced where its input is read: the plan by
