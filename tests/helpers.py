@@ -48,7 +48,7 @@ TINY: dict[str, Any] = {
         "members": [
             {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
             {
-                "id": "søn",
+                "id": "son",
                 "first_name": "Bo",
                 "last_name": "Test",
                 "role": "child",

@@ -134,6 +134,7 @@ def test_the_readme_states_every_limit() -> None:
         "MAX_TEXT": "20,000",
         "MAX_NAME": "200",
         "MAX_ITEMS": "5,000",
+        "MAX_NUMBER_DIGITS": "1,000 digits",
         "WORKBOOK_MAX_FILE_BYTES": "20 MiB",
         "WORKBOOK_MAX_UNCOMPRESSED_BYTES": "200 MiB",
         "WORKBOOK_MAX_ZIP_ENTRIES": "2,000",

@@ -44,12 +44,12 @@ TEACHER: dict[str, Any] = {
 SHARING: dict[str, Any] = {
     "kind": "information_sharing",
     "giver": "mor",
-    "children": ["søn"],
+    "children": ["son"],
     "departments": ["Skole og SFO", "Familieafdelingen"],
     "external_parties": [{"name": "Børnepsykiatrien Nord"}],
     "signed_on": "2026-11-01",
     "valid_until": "2027-11-01",
-    "young_people": [{"member": "søn", "signed_on": "2026-11-01"}],
+    "young_people": [{"member": "son", "signed_on": "2026-11-01"}],
 }
 
 
@@ -147,11 +147,11 @@ def test_young_person_not_signed(tiny: dict[str, Any]) -> None:
     decision = decision_for(plan, TEACHER["name"])
     assert (decision.allowed, decision.reason) == (False, "young_person_not_signed")
     # a signature dated after the day does not count
-    late = [{"member": "søn", "signed_on": "2026-12-11"}]
+    late = [{"member": "son", "signed_on": "2026-12-11"}]
     plan = make_plan(tiny, consents=[sharing(young_people=late)])
     assert decision_for(plan, TEACHER["name"]).reason == "young_person_not_signed"
     # an unsigned entry does not count either
-    unsigned = [{"member": "søn"}]
+    unsigned = [{"member": "son"}]
     plan = make_plan(tiny, consents=[sharing(young_people=unsigned)])
     assert decision_for(plan, TEACHER["name"]).reason == "young_person_not_signed"
 

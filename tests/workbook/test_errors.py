@@ -155,7 +155,8 @@ def test_model_errors_map_back_to_sheet_row_and_column(workbook: Path, da: Pack)
         f"{place(da, 'members', 4, 'id')}: id 'mor' is used twice",
         f"{place(da, 'agreements', 2, 'content')}: this cell must be filled in",
         f"{place(da, 'agreements', 2, 'meeting')}: there is no number 9 in sheet 'Møder'",
-        f"{place(da, 'network', 1, 'id')}: use only letters A-Z, digits and . _ - (no spaces)",
+        f"{place(da, 'network', 1, 'id')}: use only the letters A-Z and a-z (no accents), "
+        "digits and . _ - (no spaces)",
         f"{place(da, 'consent_lines', 5, 'party_contact')}: belongs to a name in column "
         "'Ekstern part' of the same row, which is empty",
         f"{place(da, 'versions', 1, 'version')}: write the version as two numbers with a dot, "

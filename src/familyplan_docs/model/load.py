@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from .. import _limits
 from .._errors import InputError, Problem
+from .formats import HugeNumber
 from .plan import FamilyPlan
 
 __all__ = [
@@ -69,7 +70,9 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
             source, [Problem("$", f"the file is larger than {_limits.MAX_JSON_BYTES // 2**20} MiB")]
         )
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int, parse_constant=_refuse_constant)
+    except _NotJson as exc:
+        raise InputError(source, [Problem("$", str(exc))]) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             source,
@@ -83,6 +86,22 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
         return validate_plan(data)
     except ValidationError as exc:
         raise InputError(source, problems_from_validation(exc)) from None
+
+
+class _NotJson(ValueError):
+    """A value JSON does not have (``NaN``, ``Infinity``), which Python's parser allows."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"not valid JSON: {name} is not a JSON value (write a number or null)")
+
+
+def _parse_int(digits: str) -> int | HugeNumber:
+    # Python refuses to convert numbers of more than 4,300 digits (a defence against slow
+    # conversion); such a number is kept as a stand-in so its place can be reported
+    if len(digits) > _limits.MAX_NUMBER_DIGITS:
+        return HugeNumber(len(digits.lstrip("-")))
+    return int(digits)
 
 
 def json_schema() -> dict[str, Any]:
