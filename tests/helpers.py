@@ -5,8 +5,11 @@ Tests import these from here; ``conftest.py`` holds fixtures and the Hypothesis 
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -83,6 +86,57 @@ def soffice_or_skip() -> str:
     if os.environ.get("CI"):
         pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
     pytest.skip("LibreOffice is not installed")
+
+
+JS = ROOT / "tests" / "js"
+"""ajv and ajv-formats (``package.json``) and the script that runs them (``validate.mjs``)."""
+
+
+def _ajv_ready() -> str:
+    """Return the node binary with ajv installed under ``tests/js``; skip without node (in CI,
+    fail). ``make setup`` installs the packages; when they are missing, npm installs them."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("Node.js is required in CI (scripts/system-deps.sh installs it)")
+        pytest.skip("Node.js is not installed: the plans are not checked with ajv")
+    installed = JS / "node_modules" / "ajv-formats" / "package.json"
+    if not installed.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install ajv (tests/js/package.json)")
+        with (JS / ".install.lock").open("w") as lock:  # one pytest worker installs
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not installed.is_file():
+                subprocess.run(
+                    [npm, "ci", "--no-audit", "--no-fund", "--silent"],
+                    cwd=JS, check=True, timeout=600,
+                )  # fmt: skip
+    return node
+
+
+def ajv_validate(schema: dict[str, Any], documents: list[Any]) -> list[list[dict[str, str]]]:
+    """Validate *documents* against *schema* with ajv + ajv-formats (strict mode, formats
+    checked), as a JavaScript client would: one list of errors per document (empty: valid).
+
+    Each error has the ``path`` (a JSON pointer such as ``/family/members/0/id``) and
+    ajv's ``message``.
+    """
+    node = _ajv_ready()
+    schema_file = JS / f".schema-{os.getpid()}.json"
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    try:
+        lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+        done = subprocess.run(
+            [node, str(JS / "validate.mjs"), str(schema_file)],
+            input=lines, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    finally:
+        schema_file.unlink(missing_ok=True)
+    assert done.returncode == 0, f"ajv failed: {done.stderr}"
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(results) == len(documents)
+    return [r.get("errors", []) for r in results]
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

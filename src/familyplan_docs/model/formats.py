@@ -54,18 +54,19 @@ ILLEGAL_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ud800-\\udfff\\uf
 """Characters XML cannot hold: a document (and so a plan) refuses them."""
 
 SPACE_CLASS = (
-    "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
-    "\\u205f\\u3000\\ufeff"
+    "\\t\\n\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 )
 """White space: what is stripped around a text, and what cannot be a text's only content.
 
-Python's :meth:`str.isspace` characters and JavaScript's ``\\s`` together (U+001C–U+001F
-are left out: they are refused as control characters)."""
+Python's :meth:`str.isspace` characters and JavaScript's ``\\s`` together, without the
+control characters among them (U+000B, U+000C, U+001C–U+001F), which are refused."""
 
 SPACE_CHARS = "".join(
     chr(c)
     for c in (
-        *range(0x09, 0x0E),
+        0x09,
+        0x0A,
+        0x0D,
         0x20,
         0x85,
         0xA0,

@@ -16,6 +16,7 @@ from .formats import HugeNumber
 from .plan import FamilyPlan
 
 __all__ = [
+    "BEYOND_SCHEMA",
     "json_path",
     "json_schema",
     "plan_from_json",
@@ -104,9 +105,25 @@ def _parse_int(digits: str) -> int | HugeNumber:
     return int(digits)
 
 
+BEYOND_SCHEMA = (
+    "Beyond what this schema says, a plan is checked for what JSON Schema cannot express: "
+    "ids are unique and every reference names a family member or a meeting the plan has; "
+    "a national ID number is valid for the plan's country (check digit, date); a meeting "
+    "time given with a UTC offset falls within the years 1 to 9999 in the municipality's "
+    "time zone. Regular expressions are ECMA-262, as JSON Schema says: $ is the end of the "
+    "text. Formats (date) are meant to be checked."
+)
+"""The checks the library makes beyond the schema; the schema's description says them."""
+
+
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema of :class:`FamilyPlan` (draft 2020-12)."""
+    """Return the JSON Schema of :class:`FamilyPlan` (draft 2020-12).
+
+    The library accepts a plan exactly when the schema does (formats checked), apart from
+    the checks of :data:`BEYOND_SCHEMA`.
+    """
     schema = FamilyPlan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://familyplan-docs.example/schema/familyplan-1.json"
+    schema["description"] = f"{schema.get('description', '')}\n\n{BEYOND_SCHEMA}".strip()
     return schema
