@@ -89,25 +89,27 @@ def soffice_or_skip() -> str:
 
 
 JS = ROOT / "tests" / "js"
-"""ajv and ajv-formats (``package.json``) and the script that runs them (``validate.mjs``)."""
+"""JavaScript clients from npm (``package.json``: ajv, ajv-formats, ical.js) and the scripts
+that run them (``validate.mjs``, ``read-ics.mjs``)."""
 
 
-def _ajv_ready() -> str:
-    """Return the node binary with ajv installed under ``tests/js``; skip without node (in CI,
-    fail). ``make setup`` installs the packages; when they are missing, npm installs them."""
+def _node_ready() -> str:
+    """Return the node binary with the packages of ``tests/js`` installed; skip without node
+    (in CI, fail). ``make setup`` installs the packages; when they are missing, npm does."""
     node = shutil.which("node")
     if node is None:
         if os.environ.get("CI"):
             pytest.fail("Node.js is required in CI (scripts/system-deps.sh installs it)")
-        pytest.skip("Node.js is not installed: the plans are not checked with ajv")
-    installed = JS / "node_modules" / "ajv-formats" / "package.json"
-    if not installed.is_file():
+        pytest.skip("Node.js is not installed: the JavaScript clients are not tried")
+    packages = json.loads((JS / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    modules = JS / "node_modules"
+    if not all((modules / name / "package.json").is_file() for name in packages):
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("npm is needed to install ajv (tests/js/package.json)")
         with (JS / ".install.lock").open("w") as lock:  # one pytest worker installs
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not installed.is_file():
+            if not all((modules / name / "package.json").is_file() for name in packages):
                 subprocess.run(
                     [npm, "ci", "--no-audit", "--no-fund", "--silent"],
                     cwd=JS, check=True, timeout=600,
@@ -122,7 +124,7 @@ def ajv_validate(schema: dict[str, Any], documents: list[Any]) -> list[list[dict
     Each error has the ``path`` (a JSON pointer such as ``/family/members/0/id``) and
     ajv's ``message``.
     """
-    node = _ajv_ready()
+    node = _node_ready()
     schema_file = JS / f".schema-{os.getpid()}.json"
     schema_file.write_text(json.dumps(schema), encoding="utf-8")
     try:
@@ -137,6 +139,22 @@ def ajv_validate(schema: dict[str, Any], documents: list[Any]) -> list[list[dict
     results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert len(results) == len(documents)
     return [r.get("errors", []) for r in results]
+
+
+def ical_js_read(invitations: list[bytes]) -> list[dict[str, Any]]:
+    """Read each .ics file with ical.js (Thunderbird's parser): its ``method``, ``start``
+    and ``end`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``), length in ``minutes``, number of
+    ``attendees`` and whether it has an ``organizer``; or an ``error``."""
+    node = _node_ready()
+    lines = "".join(json.dumps(ics.decode("utf-8")) + "\n" for ics in invitations)
+    done = subprocess.run(
+        [node, str(JS / "read-ics.mjs")],
+        input=lines, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, f"ical.js failed: {done.stderr}"
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(results) == len(invitations)
+    return results
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -183,6 +183,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(result.summary())
         return result.exit_status
     plan = load_plan(args.input, templates=args.templates)
+    note = api.language_note(plan, args.locale, args.templates)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
         templates=args.templates, pdf=args.pdf,
