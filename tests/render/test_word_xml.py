@@ -31,6 +31,11 @@ CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAXIMAL = ROOT / "tests" / "data" / "maximal-plan.json"
 
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
 _RPR = (
     "ins del moveFrom moveTo "  # CT_ParaRPr (the paragraph mark's run properties) begins so
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
@@ -39,44 +44,44 @@ _RPR = (
 )
 SEQUENCES: dict[str, list[str]] = {
     # 17.3.1.26 pPr (CT_PPrBase, then CT_PPr)
-    "pPr": (
+    "pPr": _names(
         "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
         "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
         "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
         "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
         "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
-    ).split(),
-    "rPr": _RPR.split(),  # 17.3.2.28 (EG_RPrBase)
+    ),
+    "rPr": _names(_RPR),  # 17.3.2.28 (EG_RPrBase)
     # 17.4.60 tblPr (CT_TblPrBase, then CT_TblPr)
-    "tblPr": (
+    "tblPr": _names(
         "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
         "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
         "tblDescription tblPrChange"
-    ).split(),
+    ),
     # 17.4.42 tcPr (CT_TcPrBase, then CT_TcPr)
-    "tcPr": (
+    "tcPr": _names(
         "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
         "tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange"
-    ).split(),
+    ),
     # 17.4.39 tblBorders, 17.4.67 tcBorders, 17.3.1.24 pBdr ("start"/"end" in later editions)
-    "tblBorders": "top left start bottom right end insideH insideV".split(),
-    "tcBorders": "top left start bottom right end insideH insideV tl2br tr2bl".split(),
-    "pBdr": "top left start bottom right end between bar".split(),
+    "tblBorders": _names("top left start bottom right end insideH insideV"),
+    "tcBorders": _names("top left start bottom right end insideH insideV tl2br tr2bl"),
+    "pBdr": _names("top left start bottom right end between bar"),
     # 17.4.42 tblCellMar, 17.4.43 tcMar
-    "tblCellMar": "top left start bottom right end".split(),
-    "tcMar": "top left start bottom right end".split(),
+    "tblCellMar": _names("top left start bottom right end"),
+    "tcMar": _names("top left start bottom right end"),
     # 17.6.17 sectPr (the header and footer references come first, in any order)
-    "sectPr": (
+    "sectPr": _names(
         "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc "
         "pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection "
         "bidi rtlGutter docGrid printerSettings sectPrChange"
-    ).split(),
+    ),
     # 17.7.4.17 style
-    "style": (
+    "style": _names(
         "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
         "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid pPr rPr "
         "tblPr trPr tcPr tblStylePr"
-    ).split(),
+    ),
 }
 SAME_PLACE = {("sectPr", "headerReference"): "footerReference"}
 """Children that may mix with another in any order (they share its place in the sequence)."""
