@@ -172,7 +172,7 @@ def docx_text(path: Path) -> str:
                 continue
             if not name.split("/")[-1].startswith(("document", "header", "footer")):
                 continue
-            root = etree.fromstring(archive.read(name))
+            root = etree.fromstring(archive.read(name), etree.XMLParser(huge_tree=True))
             for p in root.iter(f"{W}p"):
                 parts = []
                 for el in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
