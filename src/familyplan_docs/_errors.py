@@ -60,6 +60,11 @@ class TemplateRenderError(FamilyPlanError):
     """A template failed to render (syntax error, forbidden access, unknown variable)."""
 
 
+class OutputError(FamilyPlanError):
+    """The output cannot be written: the disk is full or read-only, a file stands where a
+    folder belongs (or a folder where a file does). Nothing half-written is left behind."""
+
+
 class ToolMissingError(FamilyPlanError):
     """An external program (LibreOffice) is not installed; the message says how to get it."""
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from .._errors import FamilyPlanError, ToolMissingError
-from .._files import staging_folder
+from .._errors import ToolMissingError
+from .._files import check_folder_target, staging_folder
 from ..model.ids import MASK
 from ..model.plan import (
     FamilyPlan,
@@ -113,9 +113,7 @@ def distribute(
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
     index, meeting = recipient_meeting(plan)
     decisions = decisions_for(plan, meeting, day)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FamilyPlanError(f"{out}: exists and is not a folder; give a folder for --out")
+    out = check_folder_target(out_dir)
     pdf_error: ToolMissingError | None = None
     with staging_folder(out.parent, "distribute") as staging:
         rendered = staging / ".rendered"

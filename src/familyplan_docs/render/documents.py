@@ -20,7 +20,7 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
 from .._errors import TemplateRenderError, ToolMissingError, UnknownChoiceError
-from .._files import staging_folder
+from .._files import check_folder_target, staging_folder
 from .._kinds import FAMILY_FACING, KINDS
 from ..model.enums import Closeness, MapSector
 from ..model.plan import FamilyPlan
@@ -177,7 +177,7 @@ def render_documents(
     (``FAMILY_FACING``) use that pack.
     """
     chosen = select_kinds(kinds)
-    out = Path(out_dir)
+    out = check_folder_target(out_dir)
     with staging_folder(out.parent, "render") as staging:
         written = []
         contexts: dict[int, SharedContext] = {}  # built once per pack, shared by its kinds
