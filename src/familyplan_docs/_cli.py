@@ -290,7 +290,9 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except InputError as exc:
-        print(f"error: {exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        print(
+            f"error: {mask_id_numbers(exc.source)}: {len(exc.problems)} problem(s)", file=sys.stderr
+        )
         for problem in exc.problems:
             print(f"  {mask_id_numbers(str(problem))}", file=sys.stderr)
         return 2
