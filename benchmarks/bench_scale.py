@@ -44,8 +44,9 @@ _CLOSENESS = ("close", "middle", "distant")
 def scale_plan(people: int) -> dict[str, Any]:
     """Plan data with *people* network members, all taking part in the network meeting.
 
-    Half the participants work in a department the signed sharing consent names, so
-    ``distribute`` both allows and refuses; every professional has an e-mail address.
+    Each person has a sharing consent naming one department (a third of them signed only
+    after the day checked), so ``distribute`` both allows and refuses, and weighs every
+    consent for every participant; every professional has an e-mail address.
     """
     departments = [f"Afdeling {d}" for d in range(50)]
     network = []
@@ -97,15 +98,17 @@ def scale_plan(people: int) -> dict[str, Any]:
             {"id": "k1", "name": "Koordinator", "email": "k1@nordby.kommune.example", "lead": True}
         ],
         "network": [{k: v for k, v in n.items() if v is not None} for n in network],
-        "consents": [
+        "consents": [  # one sharing consent per person: each names one department
             {
                 "kind": "information_sharing",
                 "giver": "mor",
                 "children": ["barn"],
-                "departments": departments[::2],
-                "signed_on": "2026-01-05",
+                "departments": [departments[n % len(departments)]],
+                "external_parties": [{"name": f"Part {n}"}],
+                "signed_on": "2026-01-05" if n % 3 else "2026-04-05",  # some not yet signed
                 "valid_until": "2027-01-05",
             }
+            for n in range(people)
         ],
         "meetings": [
             {
