@@ -1,6 +1,8 @@
 # The two commands of the README:  make demo  and  make test
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# ajv and ajv-formats from npm: the tests validate plans against the JSON Schema with them
+JS_DEPS := tests/js/node_modules/.installed
 
 .PHONY: demo test check setup lint templates git-diff-docx clean
 
@@ -16,7 +18,7 @@ test: setup lint
 check: setup lint
 	FAMILYPLAN_TEST_LANE=fast $(PY) -m pytest -m "not libreoffice" -n 2 -q
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(JS_DEPS)
 
 $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -29,6 +31,13 @@ lint: setup
 	$(VENV)/bin/ruff check src tests tools benchmarks
 	$(VENV)/bin/ruff format --check src tests tools benchmarks
 	$(VENV)/bin/mypy
+
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund --silent && touch $@; \
+	else \
+		echo "npm is not installed: the ajv check of the JSON Schema is skipped (CI fails)"; \
+	fi
 
 templates: setup
 	$(PY) tools/templates/build.py

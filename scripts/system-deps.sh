@@ -2,7 +2,8 @@
 # Install the system packages familyplan-docs needs for PDFs and its tests:
 # LibreOffice Writer and Calc (PDF conversion, workbook round trip), poppler-utils
 # (pdftotext, pdftoppm), metric-compatible fonts and Noto (Arabic and other scripts), FriBiDi
-# (right-to-left text on the network map). Debian/Ubuntu only; elsewhere it
+# (right-to-left text on the network map), Node.js and npm (the tests check the JSON Schema
+# with ajv, as a JavaScript client would). Debian/Ubuntu only; elsewhere it
 # says what to install. Does nothing when everything is already there.
 set -euo pipefail
 
@@ -13,6 +14,9 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# Node.js: the tests validate plans with ajv, the JavaScript JSON Schema validator
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # FriBiDi: Pillow's Raqm text layout loads it at run time to order right-to-left text.
 ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0' || missing+=(libfribidi0)
 
@@ -20,7 +24,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Please install: LibreOffice (Writer, Calc), poppler-utils, Liberation fonts" >&2
+  echo "Please install: LibreOffice (Writer, Calc), poppler-utils, Liberation fonts, Node.js" >&2
   exit 1
 fi
 SUDO=""

@@ -5,8 +5,11 @@ Tests import these from here; ``conftest.py`` holds fixtures and the Hypothesis 
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -48,7 +51,7 @@ TINY: dict[str, Any] = {
         "members": [
             {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
             {
-                "id": "søn",
+                "id": "son",
                 "first_name": "Bo",
                 "last_name": "Test",
                 "role": "child",
@@ -85,6 +88,75 @@ def soffice_or_skip() -> str:
     pytest.skip("LibreOffice is not installed")
 
 
+JS = ROOT / "tests" / "js"
+"""JavaScript clients from npm (``package.json``: ajv, ajv-formats, ical.js) and the scripts
+that run them (``validate.mjs``, ``read-ics.mjs``)."""
+
+
+def _node_ready() -> str:
+    """Return the node binary with the packages of ``tests/js`` installed; skip without node
+    (in CI, fail). ``make setup`` installs the packages; when they are missing, npm does."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("Node.js is required in CI (scripts/system-deps.sh installs it)")
+        pytest.skip("Node.js is not installed: the JavaScript clients are not tried")
+    packages = json.loads((JS / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    modules = JS / "node_modules"
+    if not all((modules / name / "package.json").is_file() for name in packages):
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install ajv (tests/js/package.json)")
+        with (JS / ".install.lock").open("w") as lock:  # one pytest worker installs
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not all((modules / name / "package.json").is_file() for name in packages):
+                subprocess.run(
+                    [npm, "ci", "--no-audit", "--no-fund", "--silent"],
+                    cwd=JS, check=True, timeout=600,
+                )  # fmt: skip
+    return node
+
+
+def ajv_validate(schema: dict[str, Any], documents: list[Any]) -> list[list[dict[str, str]]]:
+    """Validate *documents* against *schema* with ajv + ajv-formats (strict mode, formats
+    checked), as a JavaScript client would: one list of errors per document (empty: valid).
+
+    Each error has the ``path`` (a JSON pointer such as ``/family/members/0/id``) and
+    ajv's ``message``.
+    """
+    node = _node_ready()
+    schema_file = JS / f".schema-{os.getpid()}.json"
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    try:
+        lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+        done = subprocess.run(
+            [node, str(JS / "validate.mjs"), str(schema_file)],
+            input=lines, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    finally:
+        schema_file.unlink(missing_ok=True)
+    assert done.returncode == 0, f"ajv failed: {done.stderr}"
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(results) == len(documents)
+    return [r.get("errors", []) for r in results]
+
+
+def ical_js_read(invitations: list[bytes]) -> list[dict[str, Any]]:
+    """Read each .ics file with ical.js (Thunderbird's parser): its ``method``, ``start``
+    and ``end`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``), length in ``minutes``, number of
+    ``attendees`` and whether it has an ``organizer``; or an ``error``."""
+    node = _node_ready()
+    lines = "".join(json.dumps(ics.decode("utf-8")) + "\n" for ics in invitations)
+    done = subprocess.run(
+        [node, str(JS / "read-ics.mjs")],
+        input=lines, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, f"ical.js failed: {done.stderr}"
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(results) == len(invitations)
+    return results
+
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -100,7 +172,7 @@ def docx_text(path: Path) -> str:
                 continue
             if not name.split("/")[-1].startswith(("document", "header", "footer")):
                 continue
-            root = etree.fromstring(archive.read(name))
+            root = etree.fromstring(archive.read(name), etree.XMLParser(huge_tree=True))
             for p in root.iter(f"{W}p"):
                 parts = []
                 for el in p.iter(f"{W}t", f"{W}br", f"{W}tab"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import os
 import tracemalloc
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -125,6 +126,34 @@ def test_plan_files_and_their_folders(tmp_path: Path) -> None:
     files = plan_files(tmp_path)
     assert [p.name for p in files] == ["a.JSON", "a.xlsx", "b.json"]
     assert _sub_folders(files) == ["a.JSON", "a.xlsx", "b"]
+
+
+def test_a_batch_lists_what_it_skipped_and_never_opens_a_pipe(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    write_families(plans, 1)
+    os.mkfifo(plans / "pipe.json")  # opening it would wait for a writer forever
+    (plans / "broken.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (plans / "folder.json").mkdir()
+    result = render_batch(plans, tmp_path / "out", kinds=["flyer"], jobs=1)
+    assert len(result.ok) == 1 and not result.failed
+    assert [(p.name, reason) for p, reason in result.skipped] == [
+        ("broken.xlsx", "a link that points to nothing"),
+        ("folder.json", "a folder, not a plan file"),
+        ("pipe.json", "a named pipe, not a plan file"),
+    ]
+    assert result.summary().startswith("1 of 1 families rendered (1 files), 0 failed, 3 skipped")
+    assert result.report_lines()[1:] == [
+        f"SKIPPED {plans / 'broken.xlsx'}: a link that points to nothing",
+        f"SKIPPED {plans / 'folder.json'}: a folder, not a plan file",
+        f"SKIPPED {plans / 'pipe.json'}: a named pipe, not a plan file",
+    ]
+    assert result.exit_status == 0
+
+
+def test_a_folder_with_only_things_named_like_plans_says_what_they_are(tmp_path: Path) -> None:
+    (tmp_path / "x.json").mkdir()
+    with pytest.raises(FamilyPlanError, match=r"no plan files .*skipped x\.json: a folder"):
+        render_batch(tmp_path, tmp_path / "out")
 
 
 def test_the_summary_counts_and_times() -> None:

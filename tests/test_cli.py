@@ -131,3 +131,55 @@ def test_export_writes_the_workbooks_plan_as_json(tmp_path: Path) -> None:
     )
     assert main(["export", str(workbook), "--out", str(tmp_path / "plan.json")]) == 0
     assert load_plan(tmp_path / "plan.json") == load_plan(sample)
+
+
+def test_an_id_number_in_any_message_is_masked_whatever_its_form(
+    tiny: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny["family"]["members"][0]["id"] = "9999.93.021"  # a BSN used as a member id …
+    tiny["interventions"] = [{"member": "1403861282", "plan": "x"}]  # … and a CPR as a reference
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(tiny), encoding="utf-8")
+    assert main(["render", str(source), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "9999.93.021" not in err and "1403861282" not in err
+    assert "$.interventions[0].member: no family member has the id '•••'" in err
+
+
+def test_a_number_of_5000_digits_is_refused_at_its_place(
+    tiny: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps(tiny).replace('"minutes": 5', '"minutes": ' + "9" * 5000)
+    source = tmp_path / "plan.json"
+    source.write_text(text, encoding="utf-8")
+    assert main(["render", str(source), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "$.meetings[0].agenda[0].minutes: is a number with 5000 digits, far too large" in err
+
+
+def test_a_family_language_without_a_pack_renders_in_the_countrys_with_a_note(
+    tiny: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny["family"]["preferred_language"] = "ar"
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(tiny), encoding="utf-8")
+    assert (
+        main(["render", str(source), "--out", str(tmp_path / "out"), "--documents", "flyer"]) == 0
+    )
+    err = capsys.readouterr().err
+    assert "note: $.family.preferred_language: there is no pack for 'ar'" in err
+    assert "'da' (da_DK)" in err
+    assert (tmp_path / "out" / "flyer.docx").is_file()
+
+
+def test_two_main_meetings_on_one_date_one_without_a_time_render(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    second = dict(tiny["meetings"][0], kind="follow_up")
+    del second["start_time"], second["end_time"]
+    third = dict(tiny["meetings"][0], kind="family_group_conference", start_time="07:00:00Z")
+    tiny["meetings"] += [second, third]
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(tiny), encoding="utf-8")
+    assert main(["render", str(source), "--out", str(tmp_path / "out")]) == 0
+    assert main(["distribute", str(source), "--out", str(tmp_path / "send")]) == 0

@@ -29,6 +29,7 @@ from familyplan_docs import (
     load_pack,
     load_plan,
     plan_from_json,
+    render,
 )
 from familyplan_docs import model as model_package
 from familyplan_docs.model import load as _load
@@ -39,7 +40,7 @@ from familyplan_docs.render.budget import RenderLimitError, render_budget
 from familyplan_docs.render.documents import render_to
 from familyplan_docs.render.environment import make_environment
 from familyplan_docs.workbook import guards as _workbook_check
-from tests.helpers import ROOT, make_docx, make_pack
+from tests.helpers import ROOT, docx_text, make_docx, make_pack
 
 LIMITS_SOURCE = Path(_limits.__file__).read_text(encoding="utf-8")
 
@@ -134,6 +135,7 @@ def test_the_readme_states_every_limit() -> None:
         "MAX_TEXT": "20,000",
         "MAX_NAME": "200",
         "MAX_ITEMS": "5,000",
+        "MAX_NUMBER_DIGITS": "1,000 digits",
         "WORKBOOK_MAX_FILE_BYTES": "20 MiB",
         "WORKBOOK_MAX_UNCOMPRESSED_BYTES": "200 MiB",
         "WORKBOOK_MAX_ZIP_ENTRIES": "2,000",
@@ -501,3 +503,42 @@ def test_a_python_error_in_a_template_is_a_template_error_without_id_numbers() -
         _render("{{ ('{' ~ cpr ~ '}').format() }}", cpr="140386-1282")  # KeyError: '1403…'
     assert "KeyError" in str(caught.value)
     assert "1282" not in str(caught.value) and "140386" not in str(caught.value)
+
+
+# --- a limit refuses, it never cuts ------------------------------------------------------------
+
+
+def _joiner_pack(folder: Path, body: str) -> Path:
+    pack = make_pack(folder / "joiner", "joiner")
+    make_docx(pack / "family_plan.docx", body)
+    return pack
+
+
+def _long_agreements(tiny: dict[str, Any], count: int) -> Any:
+    tiny["agreements"] = [
+        {"content": f"<{i:04d}>" + "x" * 19_990, "responsible": "Anna"} for i in range(count)
+    ]
+    return plan_from_json(json.dumps(tiny))
+
+
+def test_a_document_over_ten_million_characters_keeps_every_agreement(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    """libxml2 stops a text at 10,000,000 characters; the render reads past that."""
+    pack = _joiner_pack(tmp_path, "{% for a in agreements %}{{ a.content }}|{% endfor %}")
+    plan = _long_agreements(tiny, 600)  # 12,000,000 characters in one paragraph
+    render(plan, tmp_path / "out", locale=str(pack), kinds=["family_plan"])
+    text = docx_text(tmp_path / "out" / "family_plan.docx")
+    assert [f"<{i:04d}>" in text for i in range(600)] == [True] * 600
+
+
+def test_a_document_over_the_output_limit_is_refused_with_the_limit_named(
+    tiny: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_limits, "RENDER_MAX_CHARS", 5_000_000)
+    pack = _joiner_pack(tmp_path, "{% for a in agreements %}{{ a.content }}|{% endfor %}")
+    plan = _long_agreements(tiny, 600)
+    out = tmp_path / "out"
+    with pytest.raises(TemplateRenderError, match="more than 5,000,000 characters"):
+        render(plan, out, locale=str(pack), kinds=["family_plan"])
+    assert not out.exists()

@@ -321,7 +321,7 @@ def build() -> dict[str, Any]:
                 "member": members[i % len(members)]["id"],
                 "plan": _text(rng, 1),
                 "provider": rng.choice(["Engholm Skole", "PPR", "Jobcentret", "Sundhedsplejen"]),
-                "hours_per_week": str(1 + i % 8) + ".5",
+                "hours_per_week": 1.5 + i % 8,
                 "follow_up": _day(60 + 10 * i),
                 "start": _day(10 * i),
                 "end": _day(200 + 10 * i),

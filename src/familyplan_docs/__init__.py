@@ -24,6 +24,7 @@ from ._api import (
 from ._errors import (
     FamilyPlanError,
     InputError,
+    OutputError,
     PackError,
     Problem,
     TemplateRenderError,
@@ -114,6 +115,7 @@ __all__ = [
     "NetworkGroup",
     "NetworkMember",
     "Organization",
+    "OutputError",
     "Pack",
     "PackError",
     "PackInfo",

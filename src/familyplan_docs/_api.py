@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ._errors import UnknownChoiceError
 from ._files import atomic_write
 from ._input import load_plan
 from .delivery.calendar import meeting_invitation
@@ -16,7 +17,7 @@ from .delivery.pdf import convert_to_pdf
 from .model.plan import FamilyPlan
 from .packs.builtin import samples_root
 from .packs.discovery import choose_pack, discover, load_pack
-from .packs.pack import read_manifest
+from .packs.pack import Pack, read_manifest
 from .render.documents import render_documents
 from .workbook.write import write_workbook as _write_workbook
 
@@ -25,6 +26,7 @@ __all__ = [
     "demo",
     "distribute",
     "export_json",
+    "language_note",
     "list_packs",
     "render",
     "render_blank",
@@ -62,12 +64,42 @@ def render(
     when it has one and that pack exists.
     """
     pack = choose_pack(plan, locale, templates)
-    family_pack = None
-    preferred = plan.family.preferred_language
-    if locale is None and preferred and preferred != pack.name:
-        family_pack = load_pack(preferred, templates)
+    family_pack = _family_pack(plan, locale, templates, pack)
     return render_documents(
         plan, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None, family_pack=family_pack
+    )
+
+
+def _family_pack(
+    plan: FamilyPlan, locale: str | None, templates: Templates, pack: Pack
+) -> Pack | None:
+    """The pack of the family's ``preferred_language``, when it differs and exists."""
+    preferred = plan.family.preferred_language
+    if locale is not None or not preferred or preferred == pack.name:
+        return None
+    try:
+        return load_pack(preferred, templates)
+    except UnknownChoiceError:
+        return None
+
+
+def language_note(plan: FamilyPlan, locale: str | None = None, templates: Templates = ()) -> str:
+    """Why the family's documents are not in its ``preferred_language``, or ``""``.
+
+    :func:`render` uses the family's language for the documents the family reads only
+    when a pack for it exists; otherwise they are in the country's language, and this
+    says so (the command line prints it as a note).
+    """
+    preferred = plan.family.preferred_language
+    pack = choose_pack(plan, locale, templates)
+    if locale is not None or not preferred or preferred == pack.name:
+        return ""
+    if _family_pack(plan, locale, templates, pack) is not None:
+        return ""
+    return (
+        f"$.family.preferred_language: there is no pack for {preferred!r}, so the documents "
+        f"the family reads are in the pack {pack.name!r} ({pack.locale}) like the others; "
+        "`familyplan-docs locales` lists the packs"
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,7 +28,14 @@ from .packs.pack import Pack
 from .render.compiled.template import release_memory
 from .render.documents import render_documents, select_kinds
 
-__all__ = ["PLAN_SUFFIXES", "BatchProgress", "BatchResult", "plan_files", "render_batch"]
+__all__ = [
+    "PLAN_SUFFIXES",
+    "BatchProgress",
+    "BatchResult",
+    "plan_files",
+    "render_batch",
+    "skipped_files",
+]
 
 PLAN_SUFFIXES = (".json", ".xlsx")
 """The plan files a batch folder is searched for."""
@@ -53,6 +61,9 @@ class BatchResult:
     """The number of files written, over all families."""
     bad_input: int = 0
     """How many of the failures are bad input (an :class:`InputError`)."""
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """Entries named like a plan that are no plan file (a folder, a pipe, a broken link),
+    with the reason; they are not rendered and not counted as failures."""
 
     @property
     def exit_status(self) -> int:
@@ -65,19 +76,22 @@ class BatchResult:
         """One line: how many families were rendered and failed, and how long it took."""
         total = len(self.ok) + len(self.failed)
         rate = f", {total / self.seconds:.1f} families/s" if self.seconds > 0 and total else ""
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         return (
             f"{len(self.ok)} of {total} families rendered ({self.documents} files), "
-            f"{len(self.failed)} failed, in {self.seconds:.1f} s{rate}"
+            f"{len(self.failed)} failed{skipped}, in {self.seconds:.1f} s{rate}"
         )
 
     def report_lines(self) -> list[str]:
-        """The summary, then each failure as ``FAILED file: reason`` (indented details)."""
+        """The summary, then each failure as ``FAILED file: reason`` (indented details),
+        then each entry not read as ``SKIPPED name: reason``."""
         lines = [self.summary()]
         for path, reason in self.failed:
             reason = reason.removeprefix(f"{path}: ")  # InputError starts with the file
             first, *rest = reason.splitlines() or [""]
             lines.append(f"FAILED {path}: {first}")
             lines += [f"    {line.strip()}" for line in rest]
+        lines += [f"SKIPPED {path}: {reason}" for path, reason in self.skipped]
         return lines
 
 
@@ -86,11 +100,37 @@ def plan_files(folder: Path) -> list[Path]:
 
     Hidden files and Office lock files (``~$…``) are left out.
     """
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith((".", "~$"))
-    )
+    return sorted(p for p in folder.iterdir() if _named_like_a_plan(p) and p.is_file())
+
+
+def _named_like_a_plan(path: Path) -> bool:
+    name = path.name
+    return path.suffix.lower() in PLAN_SUFFIXES and not name.startswith((".", "~$"))
+
+
+def skipped_files(folder: Path) -> list[tuple[Path, str]]:
+    """The entries of *folder* named like a plan that are not plan files, with the reason.
+
+    A folder named ``x.json``, a named pipe (never opened: reading one waits forever), a
+    socket or device, and a link that points to nothing.
+    """
+    skipped = []
+    for path in sorted(folder.iterdir()):
+        if not _named_like_a_plan(path) or path.is_file():
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            skipped.append((path, "a link that points to nothing"))
+            continue
+        if stat.S_ISDIR(mode):
+            reason = "a folder, not a plan file"
+        elif stat.S_ISFIFO(mode):
+            reason = "a named pipe, not a plan file"
+        else:
+            reason = "not a regular file (a socket or device)"
+        skipped.append((path, reason))
+    return skipped
 
 
 def _sub_folders(files: Sequence[Path]) -> list[str]:
@@ -266,8 +306,10 @@ def render_batch(
     if not folder.is_dir():
         raise FamilyPlanError(f"{folder}: not a folder of plans")
     files = plan_files(folder)
+    skipped = skipped_files(folder)
     if not files:
-        raise FamilyPlanError(f"{folder}: no plan files ({', '.join(PLAN_SUFFIXES)}) in it")
+        also = "".join(f"; skipped {p.name}: {reason}" for p, reason in skipped)
+        raise FamilyPlanError(f"{folder}: no plan files ({', '.join(PLAN_SUFFIXES)}) in it{also}")
     chosen = tuple(select_kinds(kinds)) if kinds is not None else None
     if locale is not None:
         load_pack(locale, templates)  # an unknown locale fails now, not once per family
@@ -278,7 +320,7 @@ def render_batch(
     out.mkdir(parents=True, exist_ok=True)
     tasks = [(f, out / name) for f, name in zip(files, _sub_folders(files), strict=True)]
 
-    result = BatchResult()
+    result = BatchResult(skipped=skipped)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
 
     def record(source: Path, target: Path, outcome: _Outcome) -> None:

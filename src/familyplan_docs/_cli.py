@@ -7,6 +7,7 @@ printed with its place), 1 for any other failure (a broken pack, a missing tool)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -18,8 +19,10 @@ from typing import Any
 from . import _api as api
 from ._batch import BatchProgress, BatchResult, render_batch
 from ._errors import FamilyPlanError, InputError, UnknownChoiceError
+from ._files import describe_os_error
 from ._input import load_plan
 from ._kinds import KINDS
+from ._text import mask_id_numbers
 from .authoring.check import check_templates
 from .authoring.newpack import new_pack
 from .delivery.calendar import not_invited
@@ -232,6 +235,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(result.summary())
         return result.exit_status
     plan = load_plan(args.input, templates=args.templates)
+    note = api.language_note(plan, args.locale, args.templates)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
         templates=args.templates, pdf=args.pdf,
@@ -349,19 +355,34 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except InputError as exc:
-        print(f"error: {exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        print(
+            f"error: {mask_id_numbers(exc.source)}: {len(exc.problems)} problem(s)", file=sys.stderr
+        )
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {mask_id_numbers(str(problem))}", file=sys.stderr)
         return 2
     except UnknownChoiceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {mask_id_numbers(str(exc))}", file=sys.stderr)
         return 2
     except FamilyPlanError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {mask_id_numbers(str(exc))}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # reading an input or writing an output failed
+        print(f"error: {mask_id_numbers(describe_os_error(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written is left", file=sys.stderr)
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    return _run(args.func, args)
+    try:
+        return _run(args.func, args)
+    except BrokenPipeError:  # the reader went away (`familyplan-docs schema | head`)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

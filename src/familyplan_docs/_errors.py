@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ._text import mask_id_numbers
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -12,6 +14,10 @@ class Problem:
 
     place: str
     message: str
+
+    def __post_init__(self) -> None:
+        # a message may quote a value; whatever could be a personal ID number is masked
+        object.__setattr__(self, "message", mask_id_numbers(self.message))
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message
@@ -24,7 +30,8 @@ class FamilyPlanError(Exception):
 class InputError(FamilyPlanError):
     """The plan input is not valid; :attr:`problems` lists every problem with its place.
 
-    Messages never contain a personal ID number.
+    Messages never contain a personal ID number: every problem's message is masked
+    (:func:`familyplan_docs._text.mask_id_numbers`).
     """
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
@@ -51,6 +58,11 @@ class PackError(FamilyPlanError):
 
 class TemplateRenderError(FamilyPlanError):
     """A template failed to render (syntax error, forbidden access, unknown variable)."""
+
+
+class OutputError(FamilyPlanError):
+    """The output cannot be written: the disk is full or read-only, a file stands where a
+    folder belongs (or a folder where a file does). Nothing half-written is left behind."""
 
 
 class ToolMissingError(FamilyPlanError):

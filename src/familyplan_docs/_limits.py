@@ -8,7 +8,8 @@ lists the same numbers.
 =============================  ==================================================
 input                          limit
 =============================  ==================================================
-JSON plan                      :data:`MAX_JSON_BYTES`
+JSON plan                      :data:`MAX_JSON_BYTES`, numbers of
+                               :data:`MAX_NUMBER_DIGITS` digits
 one free-text field            :data:`MAX_TEXT` characters (names: :data:`MAX_NAME`)
 every list in the plan         :data:`MAX_ITEMS` entries
 workbook (.xlsx)               :data:`WORKBOOK_MAX_FILE_BYTES`, unpacked
@@ -55,6 +56,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
     "MAX_NAME",
+    "MAX_NUMBER_DIGITS",
     "MAX_PACK_BYTES",
     "MAX_PACK_FILES",
     "MAX_TEMPLATE_BYTES",
@@ -100,6 +102,10 @@ MAX_NAME = 200
 
 MAX_ITEMS = 5_000
 """The most entries any list of the plan may hold (members, agreements, network, …)."""
+
+MAX_NUMBER_DIGITS = 1_000
+"""The most digits a whole number in a JSON plan may have; a longer one is never converted
+(no number of a plan comes near; Python's own limit is 4,300)."""
 
 # --- workbooks -----------------------------------------------------------------------------
 

@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["fill", "norm", "placeholders"]
+__all__ = ["MASK", "fill", "mask_id_numbers", "norm", "placeholders"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+MASK = "•••"
+"""What stands in a message for a personal ID number."""
+
+_NUMBER_RUN = re.compile(r"(?<!\d)\d(?:[ .+/-]?\d)+(?!\d)")
+"""Digits, each pair maybe separated by one space, dot, dash, plus or slash."""
 
 
 def norm(text: str) -> str:
@@ -35,3 +41,23 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 def placeholders(template: str) -> set[str]:
     """Return the placeholder names *template* uses (for checking a pack's catalog)."""
     return set(_PLACEHOLDER.findall(template))
+
+
+def mask_id_numbers(text: str) -> str:
+    """*text* with everything that could be a personal ID number replaced by :data:`MASK`.
+
+    A CPR number, BSN or personnummer has 9 to 12 digits, written with or without
+    separators (``140386-1282``, ``9999.93.021``, ``19860314 1282``); a run of 9 or more
+    digits is masked whatever its separators, and a run of 8 digits without any (a BSN
+    written without its leading zero). Dates (``2026-12-10``, ``10.12.2026``) and short
+    numbers stay readable.
+    """
+    if not any(ch.isdigit() for ch in text):
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        run = match.group()
+        digits = sum(ch.isdigit() for ch in run)
+        return MASK if digits >= 9 or (digits == 8 and run.isdigit()) else run
+
+    return _NUMBER_RUN.sub(replace, text)

@@ -21,7 +21,7 @@ from familyplan_docs.delivery.calendar import (
     not_invited,
 )
 from familyplan_docs.model.plan import FamilyPlan
-from tests.helpers import BUILTIN_PACKS, SAMPLES
+from tests.helpers import BUILTIN_PACKS, SAMPLES, ical_js_read
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -376,6 +376,7 @@ def test_uid_is_stable_and_anonymous(tiny: dict[str, Any]) -> None:
 
 
 def test_personal_place_address_and_addresses_are_left_out(tiny: dict[str, Any]) -> None:
+    tiny["coordinators"][0]["email"] = "karin@testrup.example"
     tiny["family"]["address"] = "Lindevej 7, 1. tv.\n9999 Testrup"
     tiny["supporter"] = {"name": "Gitte Gran", "email": "gitte@mail.example"}
     tiny["family"]["members"][0]["email"] = "anna@mail.example"
@@ -402,10 +403,93 @@ def test_family_member_with_same_name_as_coordinator_hides_the_cn(tiny: dict[str
     assert "CN" not in organizer.params
 
 
-def test_no_organizer_email_publishes(tiny: dict[str, Any]) -> None:
+def test_without_an_organizer_the_calendar_schedules_nothing(tiny: dict[str, Any]) -> None:
+    tiny["meetings"][0]["participants"].append(
+        {"name": "Lis Lærer", "organization": "Skolen", "email": "lis@skole.example"}
+    )
     calendar = parse(invite(tiny))
-    assert calendar["METHOD"] == "PUBLISH"
+    assert "METHOD" not in calendar  # no iTIP method: RFC 5546 wants an organizer for one
     assert "ORGANIZER" not in calendar.events[0]
+    assert "ATTENDEE" not in calendar.events[0]  # RFC 5545: attendees need an organizer
+    plan = plan_from_json(json.dumps(tiny))
+    assert not_invited(plan, 1) == ["Anna Test", "Lis Lærer"]
+
+
+def test_the_organizations_address_organizes_when_the_coordinator_has_none(
+    tiny: dict[str, Any],
+) -> None:
+    tiny["organization"]["email"] = "familie@testrup.example"
+    tiny["meetings"][0]["participants"].append(
+        {"name": "Lis Lærer", "organization": "Skolen", "email": "lis@skole.example"}
+    )
+    calendar = parse(invite(tiny))
+    assert calendar["METHOD"] == "REQUEST"
+    organizer = calendar.events[0]["ORGANIZER"]
+    assert str(organizer) == "mailto:familie@testrup.example"
+    assert "CN" not in organizer.params
+    assert str(calendar.events[0]["ATTENDEE"]) == "mailto:lis@skole.example"
+
+
+def test_an_organizer_without_attendees_publishes(tiny: dict[str, Any]) -> None:
+    tiny["coordinators"][0]["email"] = "karin@testrup.example"
+    calendar = parse(invite(tiny))
+    assert calendar["METHOD"] == "PUBLISH"  # RFC 5546 3.2.2: a REQUEST needs an attendee
+    assert "ATTENDEE" not in calendar.events[0]
+    assert str(calendar.events[0]["ORGANIZER"]) == "mailto:karin@testrup.example"
+
+
+def test_a_request_always_has_an_attendee_in_every_sample() -> None:
+    for sample, number in sample_meetings():
+        plan = plan_from_json(sample.read_bytes())
+        calendar = parse(meeting_invitation(plan, number, load_pack("da"), now=NOW))
+        if calendar.get("METHOD") == "REQUEST":
+            assert calendar.events[0].get("ATTENDEE"), (sample.name, number)
+        if calendar.get("METHOD") == "PUBLISH":
+            assert "ATTENDEE" not in calendar.events[0]
+
+
+def test_a_meeting_over_the_autumn_change_lasts_what_it_says(tiny: dict[str, Any]) -> None:
+    meeting = tiny["meetings"][0]  # 01:30 + 120 minutes: the clock says 02:30 the 2nd time
+    meeting.update(date="2026-10-25", start_time="01:30", end_time=None)
+    meeting["agenda"] = [{"title": "a", "minutes": 120}]
+    ics = invite(tiny)
+    event = parse(ics).events[0]
+    assert event.end.astimezone(UTC) - event.start.astimezone(UTC) == timedelta(minutes=120)
+    assert "DTEND:20261025T013000Z" in unfolded(ics)  # 02:30 CET, not read as 02:30 CEST
+    meeting.update(end_time="03:30")  # 01:30 CEST to 03:30 CET: three hours
+    event = parse(invite(tiny)).events[0]
+    assert event.end.astimezone(UTC) - event.start.astimezone(UTC) == timedelta(hours=3)
+
+
+def test_a_start_given_in_utc_is_local_time_in_the_calendar(tiny: dict[str, Any]) -> None:
+    tiny["meetings"][0].update(date="2026-12-10", start_time="08:00:00Z", end_time="10:00:00Z")
+    ics = invite(tiny)
+    assert "DTSTART;TZID=Europe/Copenhagen:20261210T090000" in unfolded(ics)
+    event = parse(ics).events[0]
+    assert event.end.astimezone(UTC) == datetime(2026, 12, 10, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30"])
+@pytest.mark.parametrize("start", ["00:10", "09:00", "21:30"])
+def test_any_date_the_model_allows_gets_an_invitation(
+    tiny: dict[str, Any], day: str, start: str
+) -> None:
+    tiny["meetings"][0].update(date=day, start_time=start, end_time=None, agenda=[])
+    calendar = parse(invite(tiny))
+    event = calendar.events[0]
+    local = event.start.astimezone(ZoneInfo("Europe/Copenhagen"))
+    assert (local.date().isoformat(), local.time()) == (day, time.fromisoformat(start))
+    assert event.end - event.start == DEFAULT_DURATION
+    # the time zone is described, or (in the last months of year 9999) the times are UTC
+    assert calendar.timezones or event.start.utcoffset() == timedelta(0)
+
+
+def test_a_meeting_that_would_end_after_year_9999_is_refused(tiny: dict[str, Any]) -> None:
+    tiny["meetings"][0].update(date="9999-12-31", start_time="23:30", end_time=None, agenda=[])
+    with pytest.raises(InputError) as caught:
+        invite(tiny)
+    assert [p.place for p in caught.value.problems] == ["$.meetings[0].start_time"]
+    assert "after 31 December 9999" in caught.value.problems[0].message
 
 
 def test_the_search_finds_a_planted_value(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -420,3 +504,35 @@ def test_the_search_finds_a_planted_value(monkeypatch: pytest.MonkeyPatch) -> No
     found = leaks(unfolded(ics), personal_values(data))
     assert member["first_name"] in found
     assert member["national_id"] in found
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_thunderbirds_parser_reads_what_python_reads(tiny: dict[str, Any]) -> None:
+    """ical.js (Thunderbird) reads the same times, lengths and scheduling as icalendar."""
+    files = [
+        meeting_invitation(plan_from_json(s.read_bytes()), n, load_pack("da"), now=NOW)
+        for s, n in sample_meetings()
+    ]
+    tiny["coordinators"][0]["email"] = "karin@testrup.example"
+    for day, start, end in [
+        ("2026-10-25", "01:30", None),  # over the autumn change: 120 minutes
+        ("2027-03-28", "01:30", "04:00"),  # over the spring change: 90 minutes
+        ("2026-12-10", "08:00:00Z", "10:00:00Z"),
+        ("9999-12-30", "09:00", None),
+    ]:
+        tiny["meetings"][0].update(date=day, start_time=start, end_time=end, agenda=[])
+        files.append(invite(tiny))
+    for ics, read in zip(files, ical_js_read(files), strict=True):
+        calendar = parse(ics)
+        event = calendar.events[0]
+        assert "error" not in read, read
+        assert (read["start"], read["end"]) == (_utc(event.start), _utc(event.end))
+        real = event.end.astimezone(UTC) - event.start.astimezone(UTC)
+        assert read["minutes"] == real.total_seconds() / 60
+        assert read["method"] == calendar.get("METHOD")
+        attendees = event.get("ATTENDEE", [])
+        assert read["attendees"] == len(attendees if isinstance(attendees, list) else [attendees])
+    assert [r["minutes"] for r in ical_js_read(files[-4:])] == [120, 90, 120, 120]

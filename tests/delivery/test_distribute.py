@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from familyplan_docs import (
     FamilyPlanError,
@@ -29,7 +31,7 @@ from familyplan_docs.delivery.distribute import (
     summary_line,
 )
 from familyplan_docs.model.plan import FamilyPlan
-from tests.helpers import BUILTIN_PACKS, SAMPLES
+from tests.helpers import BUILTIN_PACKS, SAMPLES, TINY, examples
 
 ON = date(2026, 12, 10)
 
@@ -44,12 +46,12 @@ TEACHER: dict[str, Any] = {
 SHARING: dict[str, Any] = {
     "kind": "information_sharing",
     "giver": "mor",
-    "children": ["søn"],
+    "children": ["son"],
     "departments": ["Skole og SFO", "Familieafdelingen"],
     "external_parties": [{"name": "Børnepsykiatrien Nord"}],
     "signed_on": "2026-11-01",
     "valid_until": "2027-11-01",
-    "young_people": [{"member": "søn", "signed_on": "2026-11-01"}],
+    "young_people": [{"member": "son", "signed_on": "2026-11-01"}],
 }
 
 
@@ -147,11 +149,11 @@ def test_young_person_not_signed(tiny: dict[str, Any]) -> None:
     decision = decision_for(plan, TEACHER["name"])
     assert (decision.allowed, decision.reason) == (False, "young_person_not_signed")
     # a signature dated after the day does not count
-    late = [{"member": "søn", "signed_on": "2026-12-11"}]
+    late = [{"member": "son", "signed_on": "2026-12-11"}]
     plan = make_plan(tiny, consents=[sharing(young_people=late)])
     assert decision_for(plan, TEACHER["name"]).reason == "young_person_not_signed"
     # an unsigned entry does not count either
-    unsigned = [{"member": "søn"}]
+    unsigned = [{"member": "son"}]
     plan = make_plan(tiny, consents=[sharing(young_people=unsigned)])
     assert decision_for(plan, TEACHER["name"]).reason == "young_person_not_signed"
 
@@ -480,3 +482,110 @@ def test_a_single_kind_as_text(tiny: dict[str, Any], tmp_path: Path) -> None:
         make_plan(tiny), load_pack("da"), tmp_path / "o", on=ON, kinds="family_plan"
     )
     assert manifest.kinds == ("family_plan",)
+
+
+# --- the decisions, against the rule written out plainly ------------------------------------
+
+
+def _reference(plan: FamilyPlan, on: date) -> list[tuple[str, int | None]]:
+    """The consent rule as the README states it, one participant and consent at a time."""
+
+    def state(consent: Any) -> str:
+        if consent.signed_on is None or consent.signed_on > on:
+            return "not_signed"
+        if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
+            return "withdrawn"
+        if consent.valid_until is not None and consent.valid_until < on:
+            return "expired"
+        signed = {s.member for s in consent.young_people if s.signed_on and s.signed_on <= on}
+        for member in plan.family.members:
+            age = member.age_on(on)
+            young = member.role.value == "child" and age is not None and age >= 15
+            if young and member.id not in signed:
+                return "young_person_not_signed"
+        return "valid"
+
+    def fold(text: str | None) -> str:
+        return " ".join((text or "").split()).casefold()
+
+    sharing = [(i, c) for i, c in enumerate(plan.consents) if c.kind.value == "information_sharing"]
+    out: list[tuple[str, int | None]] = []
+    for p in plan.meetings[0].participants:
+        if p.member is not None:
+            out.append(("family", None))
+            continue
+        if not p.organization and not p.department:
+            out.append(("private_person", None))
+            continue
+        if not sharing:
+            out.append(("no_consent", None))
+            continue
+        own = [fold(v) for v in (p.department, p.organization) if v]
+        covering = [
+            (i, c)
+            for i, c in sharing
+            if any(v in {fold(d) for d in c.departments} for v in own)
+            or (
+                p.organization
+                and fold(p.organization) in {fold(x.name) for x in c.external_parties}
+            )
+        ]
+        valid = [i for i, c in covering if state(c) == "valid"]
+        if valid:
+            out.append(("covered", valid[0]))
+        elif covering:
+            i, c = max(covering, key=lambda ic: (ic[1].signed_on or date.min, ic[0]))
+            out.append((state(c), i))
+        else:
+            last = [i for i, c in sharing if state(c) == "valid"]
+            out.append(("not_covered", last[-1] if last else None))
+    return out
+
+
+NAMES = st.sampled_from(["Skolen", "skolen ", "PPR", "Jobcenter", "Sundhed"])
+DAYS = st.sampled_from([None, "2026-01-01", "2026-12-10", "2027-01-01"])
+
+
+@examples(100)
+@given(
+    consents=st.lists(
+        st.fixed_dictionaries(
+            {"departments": st.lists(NAMES, max_size=2), "parties": st.lists(NAMES, max_size=2),
+             "signed_on": DAYS, "valid_until": DAYS, "withdrawn_on": DAYS,
+             "young": st.booleans(), "kind": st.sampled_from(["information_sharing",
+                                                              "data_collection"])}
+        ),
+        max_size=5,
+    ),
+    people=st.lists(
+        st.tuples(st.one_of(st.none(), NAMES), st.one_of(st.none(), NAMES), st.booleans()),
+        min_size=1, max_size=6,
+    ),
+)  # fmt: skip
+def test_the_decisions_follow_the_rule_for_any_consents_and_participants(
+    consents: list[dict[str, Any]], people: list[tuple[str | None, str | None, bool]]
+) -> None:
+    data = copy.deepcopy(TINY)
+    data["family"]["members"][1]["birth_date"] = "2010-01-01"  # 16 on the day: signs too
+    data["consents"] = [
+        {
+            "kind": c["kind"], "giver": "mor", "departments": c["departments"],
+            "external_parties": [{"name": n} for n in c["parties"]],
+            "signed_on": c["signed_on"], "valid_until": c["valid_until"],
+            "withdrawn_on": c["withdrawn_on"],
+            "young_people": [{"member": "son", "signed_on": "2026-01-01"}] if c["young"] else [],
+        }
+        for c in consents
+    ]  # fmt: skip
+    data["meetings"][0]["participants"] = [
+        {"name": f"P{n}", "organization": org, "department": dep}
+        if not family
+        else {"name": f"P{n}", "member": "mor"}
+        for n, (org, dep, family) in enumerate(people)
+    ]
+    plan = plan_from_json(json.dumps(data))
+    decided = [(d.reason, d.consent) for d in check_recipients(plan, ON)]
+    expected = _reference(plan, ON)
+    if not any(p[2] for p in people):
+        expected = [("family", None), *expected]  # the family always gets its plan
+    assert decided == expected

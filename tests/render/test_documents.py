@@ -182,3 +182,15 @@ def test_family_facing_documents_use_the_familys_preferred_language(
     assert "never used" not in docx_text(out / "checklist.docx")
     render(plan, out, locale="da", kinds=["family_plan"], templates=[tmp_path / "packs"])
     assert "Easy plan" not in docx_text(out / "family_plan.docx")
+
+
+def test_a_time_given_in_utc_is_the_municipalitys_time_in_every_document(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    tiny["meetings"][0].update(start_time="08:00:00Z", end_time="10:00:00Z")  # 9-11 in Denmark
+    plan = plan_from_json(json.dumps(tiny))
+    render(plan, tmp_path, locale="da", kinds=["agenda", "invitation", "minutes"])
+    for kind in ("agenda", "invitation", "minutes"):
+        text = docx_text(tmp_path / f"{kind}.docx")
+        assert "09.00" in text and "11.00" in text, kind
+        assert "08.00" not in text and "10.00" not in text, kind

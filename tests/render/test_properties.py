@@ -104,10 +104,10 @@ def base_plan() -> dict[str, Any]:
     data["family"]["members"][1]["relation"] = "Søn"
     data["supporter"] = {"name": "Lone"}
     data["versions"] = [{"version": "1.0", "period_start": "2026-12-10"}]
-    data["interventions"] = [{"member": "søn", "plan": "Mentor"}]
-    data["action_plans"] = [{"member": "søn", "items": [{"intervention": "Lektiehjælp"}]}]
+    data["interventions"] = [{"member": "son", "plan": "Mentor"}]
+    data["action_plans"] = [{"member": "son", "items": [{"intervention": "Lektiehjælp"}]}]
     data["consents"] = [
-        {"kind": "information_sharing", "giver": "mor", "children": ["søn"], "departments": ["x"]}
+        {"kind": "information_sharing", "giver": "mor", "children": ["son"], "departments": ["x"]}
     ]
     meeting = data["meetings"][0]
     meeting["participants"].append({"name": "Karin", "function": "Rådgiver", "role": "Leder"})

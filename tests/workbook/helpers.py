@@ -114,12 +114,12 @@ def plan_data() -> dict[str, Any]:
                 "member": "sara",
                 "plan": "Mentor",
                 "provider": "Skolen",
-                "hours_per_week": "1.5",
+                "hours_per_week": 1.5,
                 "follow_up": "2026-03-01",
                 "start": "2026-01-10",
                 "end": "2026-12-31",
             },
-            {"member": "mor", "plan": "Samtaler", "hours_per_week": "2"},
+            {"member": "mor", "plan": "Samtaler", "hours_per_week": 2},
         ],
         "action_plans": [
             {

@@ -131,6 +131,32 @@ def test_an_invalid_id_number_is_reported_without_printing_it(workbook: Path, da
     assert found[1].startswith(place(da, "members", 2, "national_id"))
 
 
+@pytest.mark.parametrize(
+    "number", ["140386-1282", "1403861282", "9999.93.021", "999993021", "19860314 1282"]
+)
+def test_an_id_number_in_the_wrong_column_is_reported_without_printing_it(
+    workbook: Path, da: Pack, number: str
+) -> None:
+    def change(wb: Any) -> None:
+        cell(wb, da, "members", "birth_date", 1).value = number  # typed in the date column
+        cell(wb, da, "interventions", "member", 1).value = number  # not in the list
+        cell(wb, da, "members", "role", 2).value = number  # not a role
+        cell(wb, da, "network", "id", 2).value = number  # an id that is an ID number
+        cell(wb, da, "network", "id", 1).value = number  # … used twice
+
+    edited = edit(workbook, da, change)
+    with pytest.raises(InputError) as info:
+        read_workbook(edited)
+    assert number not in str(info.value)
+    digits = "".join(ch for ch in number if ch.isdigit())
+    assert digits not in "".join(ch for ch in str(info.value) if ch.isdigit())
+    places = [p.place for p in info.value.problems]
+    assert place(da, "members", 1, "birth_date") in places
+    assert place(da, "interventions", 1, "member") in places
+    assert place(da, "members", 2, "role") in places
+    assert place(da, "network", 2, "id") in places
+
+
 def test_model_errors_map_back_to_sheet_row_and_column(workbook: Path, da: Pack) -> None:
     def change(wb: Any) -> None:
         cell(wb, da, "members", "id", 4).value = "mor"  # used twice
@@ -155,7 +181,8 @@ def test_model_errors_map_back_to_sheet_row_and_column(workbook: Path, da: Pack)
         f"{place(da, 'members', 4, 'id')}: id 'mor' is used twice",
         f"{place(da, 'agreements', 2, 'content')}: this cell must be filled in",
         f"{place(da, 'agreements', 2, 'meeting')}: there is no number 9 in sheet 'Møder'",
-        f"{place(da, 'network', 1, 'id')}: use only letters A-Z, digits and . _ - (no spaces)",
+        f"{place(da, 'network', 1, 'id')}: use only the letters A-Z and a-z (no accents), "
+        "digits and . _ - (no spaces)",
         f"{place(da, 'consent_lines', 5, 'party_contact')}: belongs to a name in column "
         "'Ekstern part' of the same row, which is empty",
         f"{place(da, 'versions', 1, 'version')}: write the version as two numbers with a dot, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,52 @@ def test_bounds_are_documented_constants() -> None:
     assert check.MAX_UNCOMPRESSED_BYTES == 200 * 1024 * 1024
     assert (check.MAX_ROWS, check.MAX_COLUMNS, check.MAX_CELLS) == (10_000, 64, 1_000_000)
     assert check.MAX_ZIP_ENTRIES == 2_000
+
+
+# -- empty rows and cells cost nothing ----------------------------------------------------------
+
+
+def _with_sheet_xml(source: Path, target: Path, change: Any) -> Path:
+    """*source* with ``change(xml)`` applied to each list sheet (not the plan sheet)."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename.startswith("xl/worksheets/sheet") and b"<sheetData>" in data:
+                data = change(data)
+            out.writestr(info, data)
+    return target
+
+
+def test_formatted_empty_cells_down_to_the_last_row_read_as_the_same_plan(
+    workbook: Path, tmp_path: Path, plan: Any
+) -> None:
+    # what a spreadsheet writes when someone formats every column down to the last row
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, 17)]
+
+    def formatted(xml: bytes) -> bytes:
+        head, _, tail = xml.partition(b"</sheetData>")
+        used = {int(r) for r in re.findall(rb'<row r="(\d+)"', head)}
+        rows = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in letters) + "</row>"
+            for r in range(max(used) + 1, _workbook_check.MAX_ROWS + 2)
+        )
+        return head + rows.encode() + b"</sheetData>" + tail
+
+    big = _with_sheet_xml(workbook, tmp_path / "formatted.xlsx", formatted)
+    assert big.stat().st_size < _workbook_check.MAX_FILE_BYTES
+    assert _workbook_read.read_workbook(big) == plan
+
+
+def test_rows_without_a_number_past_the_limit_are_refused_before_they_are_read(
+    workbook: Path, tmp_path: Path
+) -> None:
+    rows = b"<row/>" * (_workbook_check.MAX_ROWS + 200)
+    path = _with_sheet_xml(
+        workbook,
+        tmp_path / "rows.xlsx",
+        lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>"),
+    )
+    (found,) = problems(path)
+    assert "more than 10100 rows, empty ones included" in found

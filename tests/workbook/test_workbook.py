@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -14,6 +15,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
+from familyplan_docs import OutputError
 from familyplan_docs.authoring.msgids import required_msgids
 from familyplan_docs.delivery.pdf import convert_to_xlsx
 from familyplan_docs.model.plan import FamilyPlan
@@ -99,12 +101,12 @@ def test_writing_again_replaces_the_file_atomically(tmp_path: Path, da: Pack) ->
 def test_a_failed_write_leaves_nothing_behind(
     tmp_path: Path, da: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Any, filename: Any) -> None:
-        Path(filename).write_bytes(b"half")
-        raise OSError("disk full")
+    def broken(self: Any, target: Any) -> None:
+        target.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="the disk is full"):
         write_workbook(da, tmp_path / "plan.xlsx")
     assert list(tmp_path.iterdir()) == []
 

@@ -26,6 +26,13 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_AFTER_TBL_BORDERS = (
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+"""What follows ``w:tblBorders`` in ``w:tblPr`` (ECMA-376 Part 1, 17.4.60)."""
+
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DCE6F0"
 LABEL_FILL = "F2F5F9"
@@ -366,15 +373,25 @@ class DocBuilder:
             borders.append(el)
         for existing in tbl_pr.findall(qn("w:tblBorders")):
             tbl_pr.remove(existing)
-        tbl_pr.append(borders)
+        # in the place ECMA-376 gives it (CT_TblPr): after w:tblInd, before w:shd …
+        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
         self.doc.add_paragraph()
         return table
 
     def save(self, path: Path) -> None:
-        """Write the template; drop python-docx's empty first paragraph if unused."""
+        """Write the template; drop python-docx's empty first paragraph if unused.
+
+        python-docx's base template also carries ``word/stylesWithEffects.xml``, an old
+        copy of its en-US styles that Word 2010 wrote beside ``styles.xml``: stale here
+        (it lacks every style the builder makes), so its relationship goes and with it the
+        part and its content-type override, which python-docx writes only for parts it saves.
+        """
         body = self.doc.element.body
         first = body[0]
         if first.tag == qn("w:p") and not "".join(first.itertext()).strip():
             body.remove(first)
+        rels = self.doc.part.rels
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype == _STYLES_WITH_EFFECTS]:
+            del rels[r_id]
         path.parent.mkdir(parents=True, exist_ok=True)
         self.doc.save(str(path))

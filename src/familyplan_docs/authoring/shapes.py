@@ -158,7 +158,7 @@ def _probe_value(annotation: Any, name: str, ref: str) -> Any:
         if issubclass(annotation, int):
             return 1
         if issubclass(annotation, Decimal | float):
-            return "1.5"
+            return 1.5
         if annotation is datetime:
             return "2026-01-05T09:00:00"
         if annotation is date:
@@ -169,6 +169,10 @@ def _probe_value(annotation: Any, name: str, ref: str) -> Any:
         return ref
     if name == "version":
         return "1.0"
+    if name == "email":
+        return f"{ref}@example.org"
+    if name == "timezone":
+        return "Europe/Copenhagen"
     return f"{name} text"
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -36,7 +36,7 @@ PRODID = "-//familyplan-docs//familyplan-docs//EN"
 DEFAULT_DURATION = timedelta(hours=2)
 """The length of a meeting that has neither an end time nor agenda time frames."""
 
-_TZ_MARGIN = timedelta(days=366)
+_TZ_MARGIN_DAYS = 366
 _SOURCE = "plan"
 
 
@@ -55,6 +55,7 @@ def meeting_invitation(
     tz = _zone(plan)
     start, end = _times(chosen, index, tz)
     guard = _PersonalGuard(plan)
+    organizer, attendees, _ = _people(plan, chosen, guard)
 
     kind = pack.gettext(label_id(chosen.kind))
     organization = guard.clean(plan.organization.name) or ""
@@ -65,8 +66,8 @@ def meeting_invitation(
     event = Event()
     event.add("uid", _uid(plan, index))
     event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    event.add("dtstart", _unambiguous(start))
+    event.add("dtend", _unambiguous(end))
     event.add("summary", pack.format("calendar.summary", values))
     event.add("description", pack.format("calendar.description", values))
     location = ", ".join(
@@ -79,14 +80,9 @@ def meeting_invitation(
     event.add("sequence", 0)
     event.add("status", "CONFIRMED")
 
-    organizer = _organizer(plan, guard)
     if organizer is not None:
         event.add("organizer", organizer)
-    seen = {str(organizer).removeprefix("mailto:").lower()} if organizer is not None else set()
-    for address in _attendee_addresses(plan, chosen, guard):
-        if address.lower() in seen:
-            continue
-        seen.add(address.lower())
+    for address in attendees:
         attendee = vCalAddress(f"mailto:{address}")
         attendee.params["CUTYPE"] = "INDIVIDUAL"
         attendee.params["ROLE"] = "REQ-PARTICIPANT"
@@ -98,13 +94,47 @@ def meeting_invitation(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST" if organizer is not None else "PUBLISH")
+    method = _method(organizer, attendees)
+    if method:
+        calendar.add("method", method)
     calendar.add_component(event)
-    calendar.add_missing_timezones(
-        first_date=(start - _TZ_MARGIN).date(), last_date=(end + _TZ_MARGIN).date()
-    )
+    try:
+        calendar.add_missing_timezones(
+            first_date=_days_from(start.date(), -_TZ_MARGIN_DAYS),
+            last_date=_days_from(end.date(), _TZ_MARGIN_DAYS),
+        )
+    except OverflowError:
+        # icalendar cannot describe the time zone in the last months before year 10000:
+        # there the times are written in UTC, which needs no VTIMEZONE
+        for name, moment in (("dtstart", start), ("dtend", end)):
+            event.pop(name)
+            event.add(name, moment.astimezone(UTC))
     data: bytes = calendar.to_ical()
     return data
+
+
+def _method(organizer: vCalAddress | None, attendees: list[str]) -> str | None:
+    """The iTIP method (RFC 5546): REQUEST invites attendees and needs one at least;
+    PUBLISH shows an event and has none; without an organizer there is no scheduling
+    at all, so no method (a plain RFC 5545 calendar)."""
+    if organizer is None:
+        return None
+    return "REQUEST" if attendees else "PUBLISH"
+
+
+def _days_from(day: date, days: int) -> date:
+    """*day* moved by *days*, kept within the years 1 to 9999."""
+    ordinal = day.toordinal() + days
+    return date.fromordinal(min(max(ordinal, 1), date.max.toordinal()))
+
+
+def _unambiguous(moment: datetime) -> datetime:
+    """*moment* as a calendar writes it: in the time zone, unless its local time happens
+    twice (the hour repeated when summer time ends) and it is the second one, which a
+    reader of the local time would take for the first (RFC 5545, 3.3.5): then in UTC."""
+    if moment.fold and moment.replace(fold=0).utcoffset() != moment.utcoffset():
+        return moment.astimezone(UTC)
+    return moment
 
 
 def _meeting_index(plan: FamilyPlan, meeting: int) -> int:
@@ -149,10 +179,11 @@ def _times(meeting: Meeting, index: int, tz: ZoneInfo) -> tuple[datetime, dateti
                 )
             ],
         )
+    # the plan's times are local times of the municipality (FamilyPlan converts the others)
     start = datetime.combine(meeting.date, meeting.start_time.replace(tzinfo=None), tzinfo=tz)
     if meeting.end_time is not None:
         end = datetime.combine(meeting.date, meeting.end_time.replace(tzinfo=None), tzinfo=tz)
-        if end.astimezone(UTC) <= start.astimezone(UTC):
+        if end.timestamp() <= start.timestamp():  # real time, across a daylight-saving change
             raise InputError(
                 _SOURCE,
                 [Problem(f"{place}.end_time", "the meeting ends before it starts")],
@@ -160,8 +191,24 @@ def _times(meeting: Meeting, index: int, tz: ZoneInfo) -> tuple[datetime, dateti
         return start, end
     minutes = sum(item.minutes or 0 for item in meeting.agenda)
     duration = timedelta(minutes=minutes) if minutes else DEFAULT_DURATION
-    # add in UTC so that a meeting across a daylight-saving change keeps its real length
-    return start, (start.astimezone(UTC) + duration).astimezone(tz)
+    # add in real time so that a meeting across a daylight-saving change keeps its length
+    try:
+        return start, (start.astimezone(UTC) + duration).astimezone(tz)
+    except OverflowError:  # within hours of year 1 or 9999 there is no UTC to count in
+        pass
+    try:
+        return start, start + duration
+    except OverflowError:
+        raise InputError(
+            _SOURCE,
+            [
+                Problem(
+                    f"{place}.start_time",
+                    "the meeting would end after 31 December 9999, the last day a calendar "
+                    "holds; give it an end time",
+                )
+            ],
+        ) from None
 
 
 def _uid(plan: FamilyPlan, index: int) -> str:
@@ -182,16 +229,41 @@ def _uid(plan: FamilyPlan, index: int) -> str:
 
 
 def _organizer(plan: FamilyPlan, guard: _PersonalGuard) -> vCalAddress | None:
+    """The lead coordinator, else the organization's own address (it holds no one's name)."""
     coordinator = plan.lead_coordinator()
     email = guard.clean(coordinator.email)
+    name = guard.clean(coordinator.name) if email else None
+    if not email:
+        email = guard.clean(plan.organization.email)
     if not email:
         return None
     organizer = vCalAddress(f"mailto:{email}")
-    name = guard.clean(coordinator.name)
     if name:
         organizer.params["CN"] = vText(name.replace('"', "'"))
     organizer.params["ROLE"] = "CHAIR"
     return organizer
+
+
+def _people(
+    plan: FamilyPlan, meeting: Meeting, guard: _PersonalGuard
+) -> tuple[vCalAddress | None, list[str], list[str]]:
+    """The organizer, the attendees' addresses, and the participants the file does not reach.
+
+    Without an organizer a calendar may not list attendees (RFC 5545, 3.8.4.1), so then
+    every participant is one the coordinator invites another way.
+    """
+    organizer = _organizer(plan, guard)
+    seen = {str(organizer).removeprefix("mailto:").lower()} if organizer is not None else set()
+    attendees: list[str] = []
+    missed: list[str] = []
+    for participant in meeting.participants:
+        address = _attendee_address(participant, guard) if organizer is not None else None
+        if address is None:
+            missed.append(participant.name)
+        elif address.lower() not in seen:
+            seen.add(address.lower())
+            attendees.append(address)
+    return organizer, attendees, missed
 
 
 def not_invited(plan: FamilyPlan, meeting: int) -> list[str]:
@@ -203,8 +275,7 @@ def not_invited(plan: FamilyPlan, meeting: int) -> list[str]:
     only and never go into the .ics file.
     """
     chosen = plan.meetings[_meeting_index(plan, meeting)]
-    guard = _PersonalGuard(plan)
-    return [p.name for p in chosen.participants if _attendee_address(p, guard) is None]
+    return _people(plan, chosen, _PersonalGuard(plan))[2]
 
 
 def _attendee_address(participant: Participant, guard: _PersonalGuard) -> str | None:
@@ -213,29 +284,22 @@ def _attendee_address(participant: Participant, guard: _PersonalGuard) -> str | 
     return guard.clean(participant.email)
 
 
-def _attendee_addresses(plan: FamilyPlan, meeting: Meeting, guard: _PersonalGuard) -> Iterator[str]:
-    for participant in meeting.participants:
-        email = _attendee_address(participant, guard)
-        if email:
-            yield email
-
-
 def _one_line(text: str) -> str:
     lines = (" ".join(line.split()) for line in text.splitlines())
     return ", ".join(line for line in lines if line)
 
 
-_WORD = r"(?<![^\W_]){}(?![^\W_])"
-
-
 class _PersonalGuard:
-    """Knows the family's personal values and refuses text that contains one of them."""
+    """Knows the family's personal values and refuses text that contains one of them.
+
+    A value counts where it stands as whole words: not joined to a letter or digit on
+    either side, in any case. The values are kept in a set, so a text is checked in time
+    that grows with its length, however many people the plan holds.
+    """
 
     def __init__(self, plan: FamilyPlan) -> None:
-        self._patterns = [
-            re.compile(_WORD.format(re.escape(value)), re.IGNORECASE)
-            for value in sorted(set(_personal_values(plan)), key=len, reverse=True)
-        ]
+        self._values = {value.lower() for value in _personal_values(plan) if value}
+        self._lengths = sorted({len(value) for value in self._values})
         personal = [n for n in plan.network if n.group is NetworkGroup.PERSONAL]
         self._contacts = {norm(n.name) for n in personal}
         if plan.supporter is not None:
@@ -243,7 +307,18 @@ class _PersonalGuard:
 
     def contains_personal(self, text: str) -> bool:
         """Return True when *text* holds one of the family's personal values."""
-        return any(p.search(text) for p in self._patterns)
+        low = text.lower()
+        size = len(low)
+        for start in range(size):
+            if start and low[start - 1].isalnum():
+                continue  # a value does not begin inside a word
+            for length in self._lengths:
+                end = start + length
+                if end > size:
+                    break
+                if (end == size or not low[end].isalnum()) and low[start:end] in self._values:
+                    return True
+        return False
 
     def clean(self, text: str | None) -> str | None:
         """Return *text*, or None when it is empty or holds a personal value."""

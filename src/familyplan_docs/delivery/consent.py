@@ -112,7 +112,8 @@ def recipient_meeting(plan: FamilyPlan) -> tuple[int, Meeting]:
 
 
 def decisions_for(plan: FamilyPlan, meeting: Meeting, on: date) -> list[Decision]:
-    decisions = [_decide(plan, participant, on) for participant in meeting.participants]
+    consents = _Consents(plan, on)
+    decisions = [_decide(consents, participant) for participant in meeting.participants]
     if not any(p.member is not None for p in meeting.participants):
         # the family always receives its plan, even when no member is listed as a participant
         family = Decision(
@@ -127,7 +128,62 @@ def decisions_for(plan: FamilyPlan, meeting: Meeting, on: date) -> list[Decision
     return decisions
 
 
-def _decide(plan: FamilyPlan, participant: Participant, on: date) -> Decision:
+class _Consents:
+    """The family's sharing consents on one day, looked up by department or organization.
+
+    Each consent's state is worked out once, and for every name a consent ticks (a
+    department, or an external party's name) the earliest valid consent and the newest
+    one are kept; so deciding for a participant takes the same time however many
+    consents and participants there are.
+    """
+
+    def __init__(self, plan: FamilyPlan, on: date) -> None:
+        self.sharing = [
+            (i, c) for i, c in enumerate(plan.consents) if c.kind is ConsentKind.INFORMATION_SHARING
+        ]
+        young = _young_people(plan, on)
+        self.states = {i: _consent_state(c, on, young) for i, c in self.sharing}
+        valid = [i for i, _ in self.sharing if self.states[i] == "valid"]
+        self.last_valid = valid[-1] if valid else None
+        self.departments = _Names()
+        self.parties = _Names()
+        for i, consent in self.sharing:
+            newest = (consent.signed_on or date.min, i)
+            is_valid = self.states[i] == "valid"
+            for department in consent.departments:
+                self.departments.add(norm(department), i, newest, is_valid)
+            for party in consent.external_parties:
+                self.parties.add(norm(party.name), i, newest, is_valid)
+
+    def covering(self, participant: Participant) -> tuple[int | None, int | None]:
+        """The first valid consent that covers *participant*, and the newest that does."""
+        keys = [
+            (self.departments, norm(value))
+            for value in (participant.department, participant.organization)
+            if value
+        ]
+        if participant.organization is not None:
+            keys.append((self.parties, norm(participant.organization)))
+        first = [names.first_valid[k] for names, k in keys if k in names.first_valid]
+        newest = [names.newest[k] for names, k in keys if k in names.newest]
+        return (min(first) if first else None, max(newest)[1] if newest else None)
+
+
+class _Names:
+    """For each name a consent ticks: its earliest valid consent, and its newest consent."""
+
+    def __init__(self) -> None:
+        self.first_valid: dict[str, int] = {}
+        self.newest: dict[str, tuple[date, int]] = {}
+
+    def add(self, key: str, index: int, newest: tuple[date, int], valid: bool) -> None:
+        if valid and key not in self.first_valid:
+            self.first_valid[key] = index  # consents are added in the plan's order
+        if key not in self.newest or newest > self.newest[key]:
+            self.newest[key] = newest
+
+
+def _decide(consents: _Consents, participant: Participant) -> Decision:
     base = Decision(
         recipient=participant.name,
         organization=participant.organization,
@@ -143,25 +199,28 @@ def _decide(plan: FamilyPlan, participant: Participant, on: date) -> Decision:
         # a supporter, a grandparent, or a professional entered without organization: a
         # sharing consent names departments and organizations, so it cannot cover them
         return _replace(base, reason="private_person")
-    sharing = [
-        (i, c) for i, c in enumerate(plan.consents) if c.kind is ConsentKind.INFORMATION_SHARING
-    ]
-    if not sharing:
+    if not consents.sharing:
         return base
-    states = {i: _consent_state(plan, c, on) for i, c in sharing}
-    covering = [(i, c) for i, c in sharing if _covers(c, participant)]
-    for i, _ in covering:
-        if states[i] == "valid":
-            return _replace(base, allowed=True, reason="covered", consent=i)
-    if covering:
+    first_valid, newest = consents.covering(participant)
+    if first_valid is not None:
+        return _replace(base, allowed=True, reason="covered", consent=first_valid)
+    if newest is not None:
         # the newest consent that names them tells why it does not count
-        i, _ = max(covering, key=lambda ic: (ic[1].signed_on or date.min, ic[0]))
-        return _replace(base, reason=states[i], consent=i)
-    valid = [i for i, _ in sharing if states[i] == "valid"]
-    return _replace(base, reason="not_covered", consent=valid[-1] if valid else None)
+        return _replace(base, reason=consents.states[newest], consent=newest)
+    return _replace(base, reason="not_covered", consent=consents.last_valid)
 
 
-def _consent_state(plan: FamilyPlan, consent: Consent, on: date) -> str:
+def _young_people(plan: FamilyPlan, on: date) -> set[str]:
+    """The ids of the children aged 15 or over on *on*, who sign a consent themselves."""
+    young = set()
+    for member in plan.family.members:
+        age = member.age_on(on)
+        if member.role is MemberRole.CHILD and age is not None and age >= YOUNG_PERSON_AGE:
+            young.add(member.id)
+    return young
+
+
+def _consent_state(consent: Consent, on: date, young: set[str]) -> str:
     if consent.signed_on is None or consent.signed_on > on:
         return "not_signed"
     if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
@@ -169,23 +228,11 @@ def _consent_state(plan: FamilyPlan, consent: Consent, on: date) -> str:
     if consent.valid_until is not None and consent.valid_until < on:
         return "expired"
     signed = {
-        s.member for s in consent.young_people if s.signed_on is not None and s.signed_on <= on
+        s.member
+        for s in consent.young_people
+        if s.member in young and s.signed_on is not None and s.signed_on <= on
     }
-    for member in plan.family.members:
-        age = member.age_on(on)
-        young = member.role is MemberRole.CHILD and age is not None and age >= YOUNG_PERSON_AGE
-        if young and member.id not in signed:
-            return "young_person_not_signed"
-    return "valid"
-
-
-def _covers(consent: Consent, participant: Participant) -> bool:
-    departments = {norm(d) for d in consent.departments}
-    parties = {norm(p.name) for p in consent.external_parties}
-    own = [norm(v) for v in (participant.department, participant.organization) if v]
-    if any(v in departments for v in own):
-        return True
-    return participant.organization is not None and norm(participant.organization) in parties
+    return "valid" if len(signed) == len(young) else "young_person_not_signed"
 
 
 def _same(a: str | None, b: str | None) -> bool:

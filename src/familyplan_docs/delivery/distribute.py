@@ -21,8 +21,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from .._errors import FamilyPlanError, ToolMissingError
-from .._files import staging_folder
+from .._errors import ToolMissingError
+from .._files import check_folder_target, staging_folder
 from ..model.ids import MASK
 from ..model.plan import (
     FamilyPlan,
@@ -113,9 +113,7 @@ def distribute(
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
     index, meeting = recipient_meeting(plan)
     decisions = decisions_for(plan, meeting, day)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FamilyPlanError(f"{out}: exists and is not a folder; give a folder for --out")
+    out = check_folder_target(out_dir)
     pdf_error: ToolMissingError | None = None
     with staging_folder(out.parent, "distribute") as staging:
         rendered = staging / ".rendered"
@@ -189,22 +187,45 @@ def _folder_name(number: int, decision: Decision, used: set[str]) -> str:
     return folder
 
 
-def _secrets(plan: FamilyPlan) -> list[str]:
+def _secrets(plan: FamilyPlan) -> frozenset[str]:
     values: set[str] = set()
     for member in plan.family.members:
         if member.national_id is not None:
             raw = member.national_id.reveal()
             values.update({raw, member.national_id.formatted(plan.country)})
-    return sorted((v for v in values if v), key=len, reverse=True)
+    return frozenset(v for v in values if v)
 
 
-def _scrub(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
+_NUMBER_RUN = re.compile(r"[0-9](?:[ .+/-]?[0-9])*")
+"""Digits with single separators: where an ID number, written any way, stands in a text."""
 
 
-def _manifest_json(plan: FamilyPlan, manifest: DistributionManifest, secrets: list[str]) -> str:
+def _scrub(text: str, secrets: frozenset[str]) -> str:
+    """*text* with every run of digits that holds one of *secrets* masked.
+
+    An ID number begins and ends with a digit, so each is found inside one run; the runs
+    are short, so a text is scrubbed in time that grows with its length alone.
+    """
+    if not secrets:
+        return text
+    lengths = sorted({len(s) for s in secrets})
+
+    def mask(match: re.Match[str]) -> str:
+        run = match.group()
+        for start in range(len(run)):
+            for length in lengths:
+                if start + length > len(run):
+                    break
+                if run[start : start + length] in secrets:
+                    return MASK
+        return run
+
+    return _NUMBER_RUN.sub(mask, text)
+
+
+def _manifest_json(
+    plan: FamilyPlan, manifest: DistributionManifest, secrets: frozenset[str]
+) -> str:
     def consent_info(index: int | None) -> dict[str, Any] | None:
         if index is None:
             return None

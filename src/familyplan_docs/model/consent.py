@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from .._limits import MAX_ITEMS
 from .base import Model, Name, OptionalText, Ref
 from .enums import ConsentKind, DataSource
+from .formats import Date
 
 __all__ = ["Consent", "ExternalParty", "YoungPersonSignature"]
 
@@ -24,7 +23,7 @@ class YoungPersonSignature(Model):
     """The signature of a young person (15 or older) on a consent."""
 
     member: Ref
-    signed_on: date | None = None
+    signed_on: Date | None = None
 
 
 class Consent(Model):
@@ -40,7 +39,7 @@ class Consent(Model):
     external_parties: list[ExternalParty] = Field(default_factory=list, max_length=MAX_ITEMS)
     information_types: OptionalText = None
     purpose: OptionalText = None
-    valid_until: date | None = None
-    signed_on: date | None = None
-    withdrawn_on: date | None = None
+    valid_until: Date | None = None
+    signed_on: Date | None = None
+    withdrawn_on: Date | None = None
     young_people: list[YoungPersonSignature] = Field(default_factory=list, max_length=MAX_ITEMS)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from pydantic import Field
 
 from .._limits import MAX_ITEMS
 from .base import Model, Name, OptionalText, Ref, Text
 from .enums import AgreementStatus, GoalStatus
+from .formats import Date, HoursPerWeek, MeetingNumber
 
 __all__ = ["ActionItem", "ActionPlan", "Agreement", "Goal", "Intervention"]
 
@@ -17,8 +15,8 @@ __all__ = ["ActionItem", "ActionPlan", "Agreement", "Goal", "Intervention"]
 class Goal(Model):
     """One of the family's own goals, in the family's words."""
 
-    goal: Text = Field(min_length=1)
-    by_when: date | None = None
+    goal: Text
+    by_when: Date | None = None
     who: OptionalText = None
     status: GoalStatus = GoalStatus.NOT_STARTED
 
@@ -26,30 +24,30 @@ class Goal(Model):
 class Agreement(Model):
     """An agreement from a meeting: what, who is responsible, by when."""
 
-    content: Text = Field(min_length=1)
-    responsible: Text = Field(min_length=1)
-    deadline: date | None = None
+    content: Text
+    responsible: Text
+    deadline: Date | None = None
     status: AgreementStatus = AgreementStatus.OPEN
     checked_by: Name | None = Field(None, description="Who checks that it happened.")
-    meeting: int | None = Field(None, ge=1, description="Number of the meeting (1-based).")
+    meeting: MeetingNumber | None = Field(None, description="Number of the meeting (1-based).")
 
 
 class Intervention(Model):
     """An intervention for one family member (overview table of the plan)."""
 
     member: Ref
-    plan: Text = Field(min_length=1, description="The plan or measure, e.g. action plan.")
+    plan: Text = Field(description="The plan or measure, e.g. action plan.")
     provider: Name | None = None
-    hours_per_week: Decimal | None = Field(None, ge=0, le=168)
-    follow_up: date | None = None
-    start: date | None = None
-    end: date | None = None
+    hours_per_week: HoursPerWeek | None = None
+    follow_up: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
 
 
 class ActionItem(Model):
     """One row of a person's action plan."""
 
-    intervention: Text = Field(min_length=1)
+    intervention: Text
     purpose: OptionalText = None
     goal: OptionalText = None
     responsible: OptionalText = Field(None, description="Responsible, or supported by.")

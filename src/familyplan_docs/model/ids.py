@@ -13,7 +13,14 @@ from stdnum.dk import cpr
 from stdnum.nl import bsn
 from stdnum.se import personnummer
 
-MASK = "•••"
+from .._text import MASK
+from .formats import matches
+
+__all__ = ["ID_PATTERN", "MASK", "Country", "PersonalId", "check_id"]
+
+ID_PATTERN = "^[0-9]([0-9 .+/-]{0,18}[0-9])?$"
+"""How an ID number is written: digits, maybe separated by spaces, dots, dashes, ``+`` or
+``/`` (``140386-1282``, ``9999.93.021``, ``19860314-1282``)."""
 
 
 class Country(StrEnum):
@@ -74,11 +81,14 @@ class PersonalId:
             if isinstance(value, PersonalId):
                 return value
             if not isinstance(value, str):
-                raise PydanticCustomError("id_type", "an ID number must be a string")
-            compact = "".join(ch for ch in value if ch.isalnum())
-            if not compact:
-                raise PydanticCustomError("id_empty", "an ID number may not be empty")
-            return cls(compact)
+                raise PydanticCustomError("id_type", "an ID number must be text (a JSON string)")
+            if not matches(ID_PATTERN, value):
+                raise PydanticCustomError(
+                    "id_format",
+                    "an ID number is written with digits, maybe separated by spaces, dots "
+                    "or dashes (such as 010203-1234); 20 characters at most",
+                )
+            return cls("".join(ch for ch in value if ch.isdigit() or ch == "+"))
 
         return core_schema.no_info_plain_validator_function(
             parse,
@@ -93,6 +103,9 @@ class PersonalId:
     ) -> JsonSchemaValue:
         return {
             "type": "string",
+            "minLength": 1,
+            "maxLength": 20,
+            "pattern": ID_PATTERN,
             "description": "National ID number (CPR for DK, BSN for NL, personnummer for SE), "
             "validated for the plan's country. Never shown in logs or errors.",
         }

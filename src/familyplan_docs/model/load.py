@@ -12,9 +12,11 @@ from pydantic import ValidationError
 
 from .. import _limits
 from .._errors import InputError, Problem
+from .formats import HugeNumber
 from .plan import FamilyPlan
 
 __all__ = [
+    "BEYOND_SCHEMA",
     "json_path",
     "json_schema",
     "plan_from_json",
@@ -69,7 +71,9 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
             source, [Problem("$", f"the file is larger than {_limits.MAX_JSON_BYTES // 2**20} MiB")]
         )
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int, parse_constant=_refuse_constant)
+    except _NotJson as exc:
+        raise InputError(source, [Problem("$", str(exc))]) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             source,
@@ -85,9 +89,41 @@ def plan_from_json(text: str | bytes, source: str = "<json>") -> FamilyPlan:
         raise InputError(source, problems_from_validation(exc)) from None
 
 
+class _NotJson(ValueError):
+    """A value JSON does not have (``NaN``, ``Infinity``), which Python's parser allows."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"not valid JSON: {name} is not a JSON value (write a number or null)")
+
+
+def _parse_int(digits: str) -> int | HugeNumber:
+    # Python refuses to convert numbers of more than 4,300 digits (a defence against slow
+    # conversion); such a number is kept as a stand-in so its place can be reported
+    if len(digits) > _limits.MAX_NUMBER_DIGITS:
+        return HugeNumber(len(digits.lstrip("-")))
+    return int(digits)
+
+
+BEYOND_SCHEMA = (
+    "Beyond what this schema says, a plan is checked for what JSON Schema cannot express: "
+    "ids are unique and every reference names a family member or a meeting the plan has; "
+    "a national ID number is valid for the plan's country (check digit, date); a meeting "
+    "time given with a UTC offset falls within the years 1 to 9999 in the municipality's "
+    "time zone. Regular expressions are ECMA-262, as JSON Schema says: $ is the end of the "
+    "text. Formats (date) are meant to be checked."
+)
+"""The checks the library makes beyond the schema; the schema's description says them."""
+
+
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema of :class:`FamilyPlan` (draft 2020-12)."""
+    """Return the JSON Schema of :class:`FamilyPlan` (draft 2020-12).
+
+    The library accepts a plan exactly when the schema does (formats checked), apart from
+    the checks of :data:`BEYOND_SCHEMA`.
+    """
     schema = FamilyPlan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://familyplan-docs.example/schema/familyplan-1.json"
+    schema["description"] = f"{schema.get('description', '')}\n\n{BEYOND_SCHEMA}".strip()
     return schema

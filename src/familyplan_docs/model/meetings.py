@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from datetime import time
-
 from pydantic import Field
 
 from .._limits import MAX_ITEMS
 from .base import Model, Name, OptionalText, Ref, Text
 from .enums import MeetingKind
+from .formats import AgendaMinutes, Date, Email, Time
 
 __all__ = ["AgendaItem", "Meeting", "Participant", "RoundEntry"]
 
@@ -22,7 +20,7 @@ class Participant(Model):
     organization: Name | None = None
     department: Name | None = None
     phone: Name | None = None
-    email: Name | None = None
+    email: Email | None = None
     member: Ref | None = Field(None, description="Set when the participant is in the family.")
     role: OptionalText = Field(None, description="Their role at this meeting.")
 
@@ -30,8 +28,8 @@ class Participant(Model):
 class AgendaItem(Model):
     """An item of a meeting's agenda with its time frame and minutes."""
 
-    title: Text = Field(min_length=1)
-    minutes: int | None = Field(None, ge=0, le=600, description="Time frame in minutes.")
+    title: Text
+    minutes: AgendaMinutes | None = Field(None, description="Time frame in minutes.")
     lead: Name | None = None
     notes: OptionalText = Field(None, description="What was said and decided.")
 
@@ -49,9 +47,9 @@ class Meeting(Model):
     """A meeting: when, where, who, its agenda and its minutes."""
 
     kind: MeetingKind
-    date: dt.date
-    start_time: time | None = None
-    end_time: time | None = None
+    date: Date
+    start_time: Time | None = None
+    end_time: Time | None = None
     place: Name | None = None
     address: OptionalText = None
     directions: OptionalText = None
@@ -64,5 +62,5 @@ class Meeting(Model):
     best_hope: OptionalText = None
     rounds: list[RoundEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
     team_dialogue: OptionalText = None
-    next_meeting: dt.date | None = None
+    next_meeting: Date | None = None
     notes: OptionalText = None

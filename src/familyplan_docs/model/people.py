@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from .._limits import MAX_ITEMS
 from .base import Model, Name, OptionalText, Ref, Text, context_country
 from .enums import Closeness, DirectionHolder, MapSector, MemberRole, NetworkGroup
+from .formats import Bool, Date, Email, TimeZoneName
 from .ids import PersonalId, check_id
 
 __all__ = ["Coordinator", "Family", "Member", "NetworkMember", "Organization", "Supporter"]
@@ -24,12 +25,12 @@ class Member(Model):
     last_name: Name | None = None
     role: MemberRole
     relation: Name | None = Field(None, description="In the family's words, e.g. mother, son.")
-    birth_date: date | None = None
+    birth_date: Date | None = None
     national_id: PersonalId | None = None
     language: Name | None = Field(None, description="Language the member speaks best.")
-    needs_interpreter: bool = False
+    needs_interpreter: Bool = False
     phone: Name | None = None
-    email: Name | None = None
+    email: Email | None = None
     current_situation: OptionalText = Field(None, description="Status of this person now.")
 
     @field_validator("national_id")
@@ -42,7 +43,7 @@ class Member(Model):
                 raise PydanticCustomError("national_id", message)
         return value
 
-    def age_on(self, day: date) -> int | None:
+    def age_on(self, day: dt.date) -> int | None:
         """Return the member's age in whole years on *day*, or None without a birth date."""
         if self.birth_date is None:
             return None
@@ -59,8 +60,8 @@ class Coordinator(Model):
     organization: Name | None = None
     department: Name | None = None
     phone: Name | None = None
-    email: Name | None = None
-    lead: bool = Field(False, description="The coordinator who holds the plan.")
+    email: Email | None = None
+    lead: Bool = Field(False, description="The coordinator who holds the plan.")
 
 
 class Supporter(Model):
@@ -69,7 +70,7 @@ class Supporter(Model):
     name: Name
     relation: Name | None = None
     phone: Name | None = None
-    email: Name | None = None
+    email: Email | None = None
 
 
 class NetworkMember(Model):
@@ -82,7 +83,7 @@ class NetworkMember(Model):
     organization: Name | None = None
     department: Name | None = Field(None, description="Department or function.")
     phone: Name | None = None
-    email: Name | None = None
+    email: Email | None = None
     contribution: OptionalText = Field(None, description="What this person can offer.")
     sector: MapSector
     closeness: Closeness = Closeness.MIDDLE
@@ -95,10 +96,13 @@ class Organization(Model):
     programme: Name | None = Field(None, description="Name of the offer to families.")
     address: OptionalText = None
     phone: Name | None = None
-    email: Name | None = None
+    email: Email | None = None
     website: Name | None = None
     opening_hours: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
-    timezone: Name = "Europe/Copenhagen"
+    timezone: TimeZoneName = Field(
+        "Europe/Copenhagen",
+        description="The municipality's IANA time zone: meeting times are its local time.",
+    )
 
 
 class Family(Model):

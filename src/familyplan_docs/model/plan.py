@@ -8,8 +8,9 @@ parts of the plan live in :mod:`.people`, :mod:`.content`, :mod:`.consent` and
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
@@ -32,6 +33,7 @@ from .enums import (
     NetworkGroup,
     Phase,
 )
+from .formats import Date, Version
 from .ids import Country, check_id
 from .meetings import AgendaItem, Meeting, Participant, RoundEntry
 from .people import Coordinator, Family, Member, NetworkMember, Organization, Supporter
@@ -80,11 +82,11 @@ __all__ = [  # the enums are re-exported: callers look for them with the model
 class PlanVersion(Model):
     """One version of the plan (1.0, 2.0, 2.1 …)."""
 
-    version: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
-    period_start: date | None = None
-    period_end: date | None = None
-    updated_on: date | None = None
-    review_date: date | None = None
+    version: Version
+    period_start: Date | None = None
+    period_end: Date | None = None
+    updated_on: Date | None = None
+    review_date: Date | None = None
     if_it_goes_differently: OptionalText = None
 
 
@@ -92,7 +94,7 @@ class ChecklistEntry(Model):
     """A step of the meeting script, with date and who did it."""
 
     step: ChecklistStep
-    done_on: date | None = None
+    done_on: Date | None = None
     done_by: Name | None = None
 
 
@@ -121,8 +123,9 @@ class FamilyPlan(Model):
         problems: list[tuple[tuple[str | int, ...], str]] = []
         member_ids = [m.id for m in self.family.members]
         ids_checked = context_country(info) is not None
+        first: dict[str, int] = {}
         for i, m in enumerate(self.family.members):
-            if member_ids.index(m.id) != i:
+            if first.setdefault(m.id, i) != i:
                 problems.append((("family", "members", i, "id"), f"id {m.id!r} is used twice"))
             if m.national_id is not None and not ids_checked:
                 message = check_id(m.national_id, self.country)
@@ -153,10 +156,12 @@ class FamilyPlan(Model):
                 problems.append(
                     (("agreements", i, "meeting"), f"there is no meeting number {a.meeting}")
                 )
-        ids = [n.id for n in self.network]
+        seen: set[str] = set()
         for i, n in enumerate(self.network):
-            if ids.index(n.id) != i:
+            if n.id in seen:
                 problems.append((("network", i, "id"), f"id {n.id!r} is used twice"))
+            seen.add(n.id)
+        problems += self._local_times()
         if problems:
             raise PydanticCustomError(
                 "plan_references",
@@ -167,6 +172,42 @@ class FamilyPlan(Model):
                 },
             )
         return self
+
+    def _local_times(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Convert meeting times given with a UTC offset to the municipality's local time.
+
+        A time without an offset is local time already. With an offset, the moment is
+        converted on the meeting's date (the date moves when the moment falls on another
+        day there); an end time at or before the start is on the next day.
+        """
+        zone = ZoneInfo(self.organization.timezone)
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for i, meeting in enumerate(self.meetings):
+            start, end = meeting.start_time, meeting.end_time
+            if not any(t is not None and t.tzinfo is not None for t in (start, end)):
+                continue
+            try:
+                day = meeting.date
+                if start is not None and start.tzinfo is not None:
+                    moment = datetime.combine(meeting.date, start).astimezone(zone)
+                    day, start = moment.date(), moment.time()
+                if end is not None and end.tzinfo is not None:
+                    until = datetime.combine(meeting.date, end).astimezone(zone)
+                    if start is not None and until.replace(tzinfo=None) <= datetime.combine(
+                        day, start
+                    ):
+                        until = (until.astimezone(UTC) + timedelta(days=1)).astimezone(zone)
+                    end = until.time()
+            except OverflowError:
+                problems.append(
+                    (
+                        ("meetings", i, "start_time"),
+                        "with its UTC offset this time falls outside the years 1 to 9999",
+                    )
+                )
+                continue
+            meeting.date, meeting.start_time, meeting.end_time = day, start, end
+        return problems
 
     def member(self, ref: str) -> Member:
         """Return the family member with id *ref* (KeyError if there is none)."""

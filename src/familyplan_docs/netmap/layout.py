@@ -169,13 +169,28 @@ def _layout_cell(
     # Too many for the cell even in the smallest type: show those that fit and "+N".
     level = _LEVELS[-1]
     shapes = [_shape(measure, name, note, level) for _, name, note in items]
-    for shown in range(len(items) - 1, -1, -1):
-        more = _shape(measure, f"+{len(items) - shown}", "", level)
-        kept = [*shapes[:shown], more]
-        corners = pack([(s.w, s.h) for s in kept], r_in, r_out, margin_v, level.size)
-        if corners is not None:
-            labels = _place(kept, corners, [*indices[:shown], -1], sector, ring)
-            return labels, len(_LEVELS) + len(items) - shown
+    packed: dict[int, list[tuple[float, float]] | None] = {}
+
+    def fits(shown: int) -> list[tuple[float, float]] | None:
+        if shown not in packed:
+            more = _shape(measure, f"+{len(items) - shown}", "", level)
+            kept = [*shapes[:shown], more]
+            packed[shown] = pack([(s.w, s.h) for s in kept], r_in, r_out, margin_v, level.size)
+        return packed[shown]
+
+    # the most names that fit beside "+N": fewer names always fit where more do, so a
+    # binary search finds it in a few packings, however many people the cell holds
+    low, high = -1, len(items) - 1  # fits(low) holds (or low is -1), fits(high + 1) fails
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle) is None:
+            high = middle - 1
+        else:
+            low = middle
+    if low >= 0 and (corners := fits(low)) is not None:
+        more = _shape(measure, f"+{len(items) - low}", "", level)
+        labels = _place([*shapes[:low], more], corners, [*indices[:low], -1], sector, ring)
+        return labels, len(_LEVELS) + len(items) - low
     return [], len(_LEVELS) + len(items)  # not even "+N" fits: empty, never overlapping
 
 

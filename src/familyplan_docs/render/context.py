@@ -83,8 +83,13 @@ def latest_meeting(
 ) -> Meeting | None:
     """Return the latest meeting of one of *kinds*, or None."""
     wanted = set(kinds)
-    meetings = [m for m in plan.meetings if m.kind in wanted]
-    return max(meetings, key=lambda m: (m.date, m.start_time or 0)) if meetings else None
+    meetings = [(i, m) for i, m in enumerate(plan.meetings) if m.kind in wanted]
+    if not meetings:
+        return None
+    # by date, then start time (a meeting without one counts as early that day), then the
+    # order of the list; the plan's times are all local (see FamilyPlan), so they compare
+    _, latest = max(meetings, key=lambda im: (im[1].date, im[1].start_time or time.min, im[0]))
+    return latest
 
 
 def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:

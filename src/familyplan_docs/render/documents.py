@@ -20,14 +20,15 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
 from .._errors import TemplateRenderError, ToolMissingError, UnknownChoiceError
-from .._files import staging_folder
+from .._files import check_folder_target, staging_folder
 from .._kinds import FAMILY_FACING, KINDS
 from ..model.enums import Closeness, MapSector
 from ..model.plan import FamilyPlan
 from ..netmap.draw import MapEntry, draw_network_map
 from ..packs.pack import Pack
-from .budget import render_budget
+from .budget import RenderLimitError, render_budget
 from .compiled.template import compiled_template
+from .compiled.xml import parse_body
 from .environment import make_environment
 from .shared import (
     SharedContext,
@@ -107,6 +108,8 @@ def render_to(
         except SharedValueChanged as changed:  # within the time the first render had left
             with render_budget(changed.seconds, deadline=changed.deadline):
                 _render_document(source, plan, pack, new_context(plan, pack), target)
+    except RenderLimitError as exc:  # a limit reached: the document would be too large
+        raise TemplateRenderError(f"{source}: refused, nothing written: {exc}") from None
     except SecurityError as exc:
         raise TemplateRenderError(
             f"{source}: the template tries something the sandbox forbids: {exc}"
@@ -133,7 +136,7 @@ def _render_document(
             context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
         job.render(context, target, alt_text=alt)
         return
-    tpl = DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
+    tpl = _DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
     tpl.init_docx()
     if MAP_IMAGE in tpl.get_xml():
         context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
@@ -142,6 +145,13 @@ def _render_document(
     if alt:
         _set_alt_text(tpl, alt)
     tpl.save(target)
+
+
+class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, reading the rendered body as the compiled engine does: never cut short."""
+
+    def fix_tables(self, xml: str) -> Any:
+        return parse_body(xml)
 
 
 ToPdf = Callable[[Sequence[Path], Path], list[Path]]
@@ -167,7 +177,7 @@ def render_documents(
     (``FAMILY_FACING``) use that pack.
     """
     chosen = select_kinds(kinds)
-    out = Path(out_dir)
+    out = check_folder_target(out_dir)
     with staging_folder(out.parent, "render") as staging:
         written = []
         contexts: dict[int, SharedContext] = {}  # built once per pack, shared by its kinds

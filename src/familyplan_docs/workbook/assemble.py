@@ -368,12 +368,12 @@ class Assembler:
 def _friendly(kind: str, message: str, loc: Loc) -> str:
     if kind == "missing":
         return "this cell must be filled in"
-    if kind == "string_pattern_mismatch":
-        if loc and loc[-1] == "version":
-            return "write the version as two numbers with a dot, such as 1.0 or 2.1"
-        return "use only letters A-Z, digits and . _ - (no spaces)"
+    if kind == "version_format":
+        return "write the version as two numbers with a dot, such as 1.0 or 2.1"
+    if kind == "ref_format":
+        return "use only the letters A-Z and a-z (no accents), digits and . _ - (no spaces)"
     if kind == "too_short" and loc and isinstance(loc[-1], str):
         return "at least one row must be filled in"
-    if kind == "string_too_short":
+    if kind == "string_blank":
         return "this cell must be filled in"
     return message

@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.cell.read_only import EMPTY_CELL
 from pydantic import ValidationError
 
 from .._errors import FamilyPlanError, InputError, Problem
@@ -31,7 +32,14 @@ from ..packs.discovery import load_pack
 from ..packs.pack import Pack
 from .assemble import Assembler, Place, Record
 from .cells import CellError, Vocabulary, convert
-from .guards import MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, check_xlsx
+from .guards import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    check_xlsx,
+    without_empty_cells,
+)
 from .layout import (
     FIRST_DATA_ROW,
     FORMAT_VERSION,
@@ -82,6 +90,7 @@ def read_workbook(path: str | Path, *, packs: Sequence[str | Path] = ()) -> Fami
     refusal = check_xlsx(data)
     if refusal:
         raise InputError(source, [Problem("", refusal)])
+    data = without_empty_cells(data)
     with warnings.catch_warnings():
         # openpyxl warns about parts it ignores (extensions, print settings): not our concern
         warnings.simplefilter("ignore", UserWarning)
@@ -216,6 +225,8 @@ class _Reader:
         """Yield ``(row number, cells)`` of the filled rows; past a limit, refuse the file."""
         ws.reset_dimensions()
         for n, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
+            if all(c is EMPTY_CELL for c in cells):
+                continue  # a row openpyxl fills in for a gap, or one without cells
             filled = sum(1 for c in cells if not _blank(c.value))
             if not filled:
                 continue

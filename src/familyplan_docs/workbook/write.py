@@ -8,6 +8,7 @@ No value is ever written as a formula (OWASP CSV/formula injection).
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, time
 from decimal import Decimal
@@ -93,7 +94,15 @@ def write_workbook(pack: Pack, out: str | Path, plan: FamilyPlan | None = None) 
     run leaves nothing half-written. Returns *out*.
     """
     workbook = _Writer(pack, plan).build()
-    return atomic_save(out, workbook.save, suffix=".xlsx")
+
+    def save(tmp: Path) -> None:
+        # made in memory, then written in one go: openpyxl leaves its zip open when a write
+        # fails (a full disk), and it would try again when collected
+        data = io.BytesIO()
+        workbook.save(data)
+        tmp.write_bytes(data.getvalue())
+
+    return atomic_save(out, save, suffix=".xlsx")
 
 
 def list_name(key: str) -> str:

@@ -59,7 +59,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     row.height = Cm(2.2)
     for cell, (loop, item) in zip(row.cells, GROUPS, strict=True):
         cell.paragraphs[0].runs[0].text = f"{{%p for {loop} %}}"
-        for text in (item, "{%p endfor %}"):
+        # the empty paragraph after the loop keeps a paragraph in the cell when the list is
+        # empty: a cell without one is a damaged document to Word (ECMA-376 17.4.66)
+        for text in (item, "{%p endfor %}", ""):
             cell.add_paragraph(text).paragraph_format.space_after = Pt(2)
 
     b.heading(t["agenda_heading"])

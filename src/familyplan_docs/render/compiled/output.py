@@ -19,6 +19,7 @@ from docx.oxml.parser import parse_xml
 from jinja2 import Template, TemplateError
 from lxml import etree
 
+from ..._errors import TemplateRenderError
 from ..budget import render_budget
 from .media import KnownImage, MediaParts, PartSink, Rel, add_rels, add_types
 from .package import DateTime, Entry, zip_bytes
@@ -55,8 +56,17 @@ def _render_xml(part: Part, context: Mapping[str, Any]) -> str:
 
 
 def header_footer_data(xml: str) -> bytes:
-    """A rendered header or footer as python-docx writes it (docxtpl parses it into one)."""
-    return bytes(serialize_part_xml(parse_xml(xml.encode("utf-8"))))
+    """A rendered header or footer as python-docx writes it (docxtpl parses it into one).
+
+    A header or footer that is not XML once rendered (or holds a text too large for the
+    parser) raises :class:`TemplateRenderError`; nothing is cut.
+    """
+    try:
+        return bytes(serialize_part_xml(parse_xml(xml.encode("utf-8"))))
+    except etree.XMLSyntaxError as exc:
+        raise TemplateRenderError(
+            f"a header or footer of the document cannot be read once rendered: {exc}"
+        ) from None
 
 
 def core_data(

@@ -19,6 +19,8 @@ from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..._errors import TemplateRenderError
+
 __all__ = [
     "compile_xml",
     "number_drawings",
@@ -151,10 +153,27 @@ def parse_body(xml: str) -> Any:
     columns, or every row spans fewer; tables are checked for that first, and docxtpl's
     own code runs only for a document where it would change something (or fail).
     """
-    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+    # huge_tree: libxml2 otherwise stops a text at 10,000,000 characters, and with recover
+    # it would cut the document short without a word (the render budget bounds the size)
+    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True, huge_tree=True))
     if _tables_need_fixing(tree):
-        return DocxTemplate.fix_tables(None, xml)
+        fixed = DocxTemplate.fix_tables(None, xml)
+        if _text_size(fixed) != _text_size(tree):  # docxtpl's own parser cut a huge text
+            raise TemplateRenderError(
+                f"the document holds a text of more than {_LIBXML_TEXT_LIMIT:,} characters in "
+                "one place, more than docxtpl's table fix-up reads; it is refused rather "
+                "than cut short (split the text, or give the table a column per cell)"
+            )
+        return fixed
     return tree
+
+
+_LIBXML_TEXT_LIMIT = 10_000_000
+"""The longest text libxml2 reads in one piece without ``huge_tree`` (XML_MAX_TEXT_LENGTH)."""
+
+
+def _text_size(tree: Any) -> int:
+    return sum(len(text) for text in tree.itertext()) if tree is not None else 0
 
 
 def _tables_need_fixing(tree: Any) -> bool:
