@@ -296,10 +296,8 @@ def test_a_checked_template_is_not_read_again_until_it_changes(
 ) -> None:
     folder = _pack_with_flyer(tmp_path, "Hello")
     reads: list[Path] = []
-    original = guards._check_document
-    monkeypatch.setattr(
-        guards, "_check_document", lambda path, size: (reads.append(path), original(path, size))
-    )
+    original = guards.load_template
+    monkeypatch.setattr(guards, "load_template", lambda path: (reads.append(path), original(path)))
     pack = load_pack(folder)
     for _ in range(3):
         pack.document("flyer")

@@ -206,8 +206,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_locales(args: argparse.Namespace) -> int:
-    for info in api.list_packs(args.templates):
-        print(f"{info.name:<12} {info.locale:<8} {info.title}  ({info.path})")
+    for info in api.list_packs(args.templates, include_broken=True):
+        if info.problem is None:
+            print(f"{info.name:<12} {info.locale:<8} {info.title}  ({info.path})")
+        else:
+            print(f"{info.name:<12} BROKEN   {' '.join(info.problem.split())}")
     return 0
 
 

@@ -2,9 +2,12 @@
 
 One home for what the template guard (:mod:`familyplan_docs.packs.guards`) and the
 workbook guard (:mod:`familyplan_docs.workbook.guards`) both need: opening the zip,
-counting its entries, reading a part with a cap on what it unpacks to (measured while
-reading, never taken from the zip header), and the content types of its parts. Every
-failure is a :class:`PackageProblem` whose message the caller puts in its own words.
+counting its entries, checking their names, reading a part with a cap on what it unpacks
+to (measured while reading, never taken from the zip header), reading every part that way
+(:func:`read_parts`) into an honest copy of the package (:func:`honest_package`, whose
+headers say what the parts really hold, so a library that trusts them is safe), and the
+content types of its parts. Every failure is a :class:`PackageProblem` whose message the
+caller puts in its own words.
 """
 
 from __future__ import annotations
@@ -22,9 +25,15 @@ __all__ = [
     "DAMAGED",
     "ContentTypes",
     "PackageProblem",
+    "PartData",
+    "PartTooLarge",
     "content_types",
+    "honest_package",
+    "name_problem",
     "open_package",
+    "parse_content_types",
     "read_part",
+    "read_parts",
 ]
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -38,6 +47,10 @@ _CHUNK = 64 * 1024
 
 class PackageProblem(Exception):
     """The package cannot be used; the message says why in a few words."""
+
+
+class PartTooLarge(PackageProblem):
+    """A part unpacks to more than it may."""
 
 
 def open_package(source: str | Path | bytes) -> zipfile.ZipFile:
@@ -62,7 +75,7 @@ def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> by
             while chunk := handle.read(_CHUNK):
                 buffer += chunk
                 if len(buffer) > limit:
-                    raise PackageProblem(
+                    raise PartTooLarge(
                         f"the part {info.filename} is larger than {limit:,} bytes unpacked"
                     )
     except PackageProblem:
@@ -73,6 +86,98 @@ def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> by
             "the package is damaged"
         ) from None
     return bytes(buffer)
+
+
+def name_problem(name: str) -> str | None:
+    """Why *name* cannot name a part of a package, or None when it can.
+
+    A part lives inside the package: no absolute name (``/x``, ``C:x``), no ``..`` or
+    empty segment, no backslash and no control character, so no entry can be written
+    (or later unpacked) outside the package.
+    """
+    if not name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "is an absolute name"
+    if "\\" in name or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        return "holds a backslash or a control character"
+    segments = name.split("/")
+    if any(segment in ("", ".", "..") for segment in segments[:-1]) or segments[-1] in (".", ".."):
+        return "points outside its folder ('..', '.' or an empty folder name)"
+    return None
+
+
+@dataclass(frozen=True)
+class PartData:
+    """One part of a package, read whole and measured: its name, time, attributes and data."""
+
+    name: str
+    date_time: tuple[int, int, int, int, int, int]
+    external_attr: int
+    data: bytes
+
+
+def read_parts(
+    archive: zipfile.ZipFile, *, part_limit: int, total_limit: int, max_parts: int
+) -> list[PartData]:
+    """Read every part of *archive*, measured while it unpacks; refuse a package over a limit.
+
+    At most *max_parts* parts, each at most *part_limit* bytes unpacked and all together at
+    most *total_limit*; a part name outside the package (:func:`name_problem`) or used twice,
+    an encrypted part and a damaged one (bad CRC, bad data) are refused. Nothing more than
+    the limits (and one read chunk) is ever unpacked, whatever the zip headers say.
+    """
+    infos = archive.infolist()
+    if len(infos) > max_parts:
+        raise PackageProblem(f"the package has more than {max_parts:,} parts")
+    if sum(info.file_size for info in infos) > total_limit:  # honest bombs: refused unread
+        raise PartTooLarge(f"the package unpacks to more than {total_limit:,} bytes")
+    seen: set[str] = set()
+    parts = []
+    total = 0
+    for info in infos:
+        problem = name_problem(info.filename)
+        if problem:
+            raise PackageProblem(f"the part name {info.filename!r} {problem}")
+        if info.filename.lower() in seen:
+            raise PackageProblem(f"the part {info.filename} is in the package twice")
+        seen.add(info.filename.lower())
+        if info.is_dir():
+            continue
+        room = total_limit - total
+        try:
+            data = read_part(archive, info, min(part_limit, room))
+        except PartTooLarge:
+            if room >= part_limit:
+                raise
+            raise PartTooLarge(f"the package unpacks to more than {total_limit:,} bytes") from None
+        total += len(data)
+        parts.append(PartData(info.filename, info.date_time, info.external_attr, data))
+    return parts
+
+
+def honest_package(parts: list[PartData], *, compress: bool = False) -> bytes:
+    """The package of *parts* written afresh, its headers true to what the parts hold.
+
+    Libraries that read a part in one call trust the zip header (``zipfile.read`` unpacks
+    everything before it cuts to the declared size); given this copy they unpack only what
+    :func:`read_parts` measured. Stored (fast) unless *compress* (deflated, for a file).
+    """
+    out = io.BytesIO()
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for part in parts:
+            info = zipfile.ZipInfo(part.name, _valid_time(part.date_time))
+            info.external_attr = part.external_attr
+            archive.writestr(info, part.data)
+    return out.getvalue()
+
+
+def _valid_time(
+    date_time: tuple[int, int, int, int, int, int],
+) -> tuple[int, int, int, int, int, int]:
+    year, month, day, hour, minute, second = date_time
+    if not (1980 <= year <= 2107 and 1 <= month <= 12 and 1 <= day <= 31):
+        return (1980, 1, 1, 0, 0, 0)
+    return (year, month, day, min(hour, 23), min(minute, 59), min(second, 59))
 
 
 @dataclass(frozen=True)
@@ -96,7 +201,11 @@ def content_types(archive: zipfile.ZipFile, limit: int) -> ContentTypes:
         info = archive.getinfo(CONTENT_TYPES)
     except KeyError:
         raise PackageProblem(f"the package has no {CONTENT_TYPES}") from None
-    data = read_part(archive, info, limit)
+    return parse_content_types(read_part(archive, info, limit))
+
+
+def parse_content_types(data: bytes) -> ContentTypes:
+    """Parse the bytes of ``[Content_Types].xml`` (with defusedxml)."""
     try:
         root = SafeElementTree.fromstring(data)
     except Exception:  # defusedxml refusals and parse errors

@@ -8,12 +8,13 @@ budget (:mod:`familyplan_docs.render.budget`), and compiled templates that count
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Callable, Iterable, MutableMapping
 from types import BuiltinMethodType, CodeType, MethodType
 from typing import Any
 
 from jinja2 import Environment, Template, nodes
-from jinja2.exceptions import TemplateError, TemplateRuntimeError
+from jinja2.exceptions import SecurityError, TemplateError, TemplateRuntimeError
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -210,3 +211,26 @@ def _is_budgeted(node: nodes.Node) -> bool:
         and isinstance(node.node, nodes.EnvironmentAttribute)
         and node.node.name == "budget_loop"
     )
+
+
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[)")
+"""A markup declaration (``<!DOCTYPE``, ``<!ENTITY`` …): anything after ``<!`` but a comment."""
+_DECLARATION_BYTES = re.compile(rb"<!(?!--|\[CDATA\[)")
+
+
+def refuse_declarations(xml: str | bytes, part: str) -> None:
+    """Refuse a rendered part that holds a document type or entity declaration.
+
+    A template can write raw markup (``|safe``); a ``<!DOCTYPE>`` with entities in a
+    document would make every program that opens it expand or fetch them. Raises a
+    :class:`jinja2.exceptions.SecurityError` naming the part.
+    """
+    if isinstance(xml, bytes):
+        found = b"<!" in xml and _DECLARATION_BYTES.search(xml) is not None
+    else:
+        found = "<!" in xml and _DECLARATION.search(xml) is not None
+    if found:
+        raise SecurityError(
+            f"the template writes a markup declaration (<!DOCTYPE …> or <!ENTITY …>) into "
+            f"{part}; a document never holds one"
+        )

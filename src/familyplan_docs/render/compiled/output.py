@@ -20,6 +20,7 @@ from jinja2 import Template, TemplateError
 from lxml import etree
 
 from ..budget import render_budget
+from ..sandbox import refuse_declarations
 from .media import KnownImage, MediaParts, PartSink, Rel, add_rels, add_types
 from .package import DateTime, Entry, zip_bytes
 from .xml import number_drawings, parse_body, post_process, with_context
@@ -51,7 +52,9 @@ def _render_xml(part: Part, context: Mapping[str, Any]) -> str:
         rendered = part.template.render(context)
     except TemplateError as exc:
         raise with_context(exc, part.source) from None
-    return post_process(rendered)
+    xml = post_process(rendered)
+    refuse_declarations(xml, part.entry)  # before any XML parser sees it
+    return xml
 
 
 def header_footer_data(xml: str) -> bytes:
