@@ -13,6 +13,7 @@ caller puts in its own words.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -64,27 +65,102 @@ def open_package(source: str | Path | bytes) -> zipfile.ZipFile:
 def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """Read one part, refusing it as soon as it unpacks to more than *limit* bytes.
 
-    The size is counted while the part is unpacked, so a zip header that understates it
-    (a zip bomb) cannot make this read more than *limit* + one chunk.
+    The size is counted while the part is unpacked, never taken from the zip header: a
+    deflated or stored part is unpacked here from its raw bytes, and one that holds more
+    (or less) than its header declares, or whose CRC does not match, is refused as
+    damaged; so a zip bomb that understates its size cannot make this read more than
+    *limit* + one chunk.
     """
     if info.flag_bits & 0x1:
         raise PackageProblem(f"the part {info.filename} is encrypted")
-    buffer = bytearray()
+    if info.file_size > limit:
+        raise PartTooLarge(f"the part {info.filename} is larger than {limit:,} bytes unpacked")
     try:
-        with archive.open(info) as handle:
-            while chunk := handle.read(_CHUNK):
-                buffer += chunk
-                if len(buffer) > limit:
-                    raise PartTooLarge(
-                        f"the part {info.filename} is larger than {limit:,} bytes unpacked"
-                    )
+        raw = _raw_data(archive, info)
+        if raw is None:  # another compression method: zipfile unpacks it, in chunks
+            return _read_by_zipfile(archive, info, limit)
+        data = _unpack(info, raw, limit)
     except PackageProblem:
         raise
-    except (*DAMAGED, RuntimeError) as exc:  # bad CRC, bad deflate data, encryption
+    except (*DAMAGED, RuntimeError) as exc:  # bad deflate data, a header cut short
         raise PackageProblem(
             f"the part {info.filename} cannot be read ({type(exc).__name__}); "
             "the package is damaged"
         ) from None
+    if zlib.crc32(data) != info.CRC:
+        raise PackageProblem(
+            f"the part {info.filename} cannot be read (bad CRC); the package is damaged"
+        )
+    return data
+
+
+def _raw_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The raw (compressed) bytes of a deflated or stored part; None for other methods."""
+    fp = archive.fp
+    methods = (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)
+    if info.compress_type not in methods or fp is None or not fp.seekable():
+        return None
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise PackageProblem(
+            f"the part {info.filename} has no valid header; the package is damaged"
+        )
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = fp.read(info.compress_size)
+    if len(raw) < info.compress_size:
+        raise PackageProblem(f"the part {info.filename} is cut short; the package is damaged")
+    return raw
+
+
+def _unpack(info: zipfile.ZipInfo, raw: bytes, limit: int) -> bytes:
+    declared = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    else:
+        data = _inflate(info.filename, raw, min(limit, declared) + 1)
+    if len(data) > limit:
+        raise PartTooLarge(f"the part {info.filename} is larger than {limit:,} bytes unpacked")
+    if len(data) != declared:
+        raise PackageProblem(
+            f"the part {info.filename} unpacks to {'more' if len(data) > declared else 'less'} "
+            f"than its header declares ({declared:,} bytes); the package is damaged"
+        )
+    return data
+
+
+def _inflate(name: str, raw: bytes, most: int) -> bytes:
+    """Inflate *raw*, stopping once more than *most* - 1 bytes have come out."""
+    inflater = zlib.decompressobj(-15)
+    out = bytearray()
+    view = memoryview(raw)
+    position = 0
+    pending = b""
+    while not inflater.eof and len(out) < most:
+        if pending:
+            chunk = pending
+        elif position < len(view):
+            chunk = bytes(view[position : position + _CHUNK])
+            position += _CHUNK
+        else:
+            break
+        out += inflater.decompress(chunk, min(_CHUNK, most - len(out)))
+        pending = inflater.unconsumed_tail
+    if len(out) < most and not inflater.eof:
+        raise PackageProblem(f"the part {name} is cut short; the package is damaged")
+    return bytes(out)
+
+
+def _read_by_zipfile(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    buffer = bytearray()
+    with archive.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            buffer += chunk
+            if len(buffer) > limit:
+                raise PartTooLarge(
+                    f"the part {info.filename} is larger than {limit:,} bytes unpacked"
+                )
     return bytes(buffer)
 
 

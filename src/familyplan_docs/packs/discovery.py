@@ -200,7 +200,10 @@ def _resolve(
 
 
 def _load_chain(folder: Path, available: dict[str, Path]) -> Pack:
-    """The pack in *folder* with its ``extends`` chain, followed without recursion."""
+    """The pack in *folder* with its ``extends`` chain (followed without recursion).
+
+    Each pack's manifest and catalog are read and checked now: :class:`PackError`.
+    """
     chain: list[tuple[Path, Manifest]] = []
     current = folder
     while True:
@@ -222,6 +225,7 @@ def _load_chain(folder: Path, available: dict[str, Path]) -> Pack:
     pack: Pack | None = None
     for path, manifest in reversed(chain):
         pack = Pack(manifest=manifest, path=path, parent=pack)
+        pack.own_catalog()  # a broken catalog breaks the pack now, not halfway through a job
     assert pack is not None
     return pack
 

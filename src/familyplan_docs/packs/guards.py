@@ -8,8 +8,9 @@ measured while reading (never taken from the zip header), and refuses it when
 * a part's name points outside the package (``../../x``, ``/x``) or is there twice;
 * it has too many parts, a part too large, or unpacks to too much (a zip bomb);
 * an XML part declares a document type (how entity-expansion attacks and external
-  entities get in; Word never writes one), is in an encoding that could hide one, or is
-  not well-formed;
+  entities get in; Word never writes one) or is in an encoding that could hide one, or a
+  relationships part is not well-formed (python-docx parses the others, and a damaged
+  one is refused there: :func:`familyplan_docs.render.compiled.template.compiled_template`);
 * it is not a Word document: no main document part, or one of another type (a workbook
   renamed ``.docx``), a relationship naming a part that is missing, a part without a
   content type; or a part is damaged (bad CRC, bad data).
@@ -200,7 +201,8 @@ def _check_parts(parts: list[PartData]) -> None:
         problem = xml_problem(part.data)
         if problem:
             raise PackageProblem(f"the part {part.name} {problem}")
-        trees[part.name] = _parse(part)
+        if part.name.lower().endswith(".rels"):  # others are parsed by python-docx, once
+            trees[part.name] = _parse(part)
     _check_word_package(by_name, types, trees)
 
 
