@@ -296,6 +296,12 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except FamilyPlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:  # a limit of the machine (ulimit -v) met outside every budget
+        print("error: out of memory; the input or a template asks for too much", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: the input or a template is nested too deeply", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -134,13 +134,14 @@ def survey(extra: Sequence[str | Path] = (), *, chains: bool = False) -> list[Fo
     for pack in found:
         if pack.manifest is not None:
             available.setdefault(pack.manifest.name, pack.folder)
+    known = {pack.folder: pack.manifest for pack in found if pack.manifest is not None}
     checked = []
     for pack in found:
         if pack.manifest is None:
             checked.append(pack)
         elif available[pack.manifest.name] == pack.folder:
             try:
-                _ = _load_chain(pack.folder, available).locale
+                _ = _load_chain(pack.folder, available, known).locale
             except PackError as exc:
                 pack = FoundPack(pack.folder, pack.manifest, str(exc))
             checked.append(pack)
@@ -199,15 +200,18 @@ def _resolve(
     raise UnknownChoiceError("locale pack", key, available, tried)
 
 
-def _load_chain(folder: Path, available: dict[str, Path]) -> Pack:
+def _load_chain(
+    folder: Path, available: dict[str, Path], known: dict[Path, Manifest] | None = None
+) -> Pack:
     """The pack in *folder* with its ``extends`` chain (followed without recursion).
 
     Each pack's manifest and catalog are read and checked now: :class:`PackError`.
+    *known* holds manifests already read (by folder).
     """
     chain: list[tuple[Path, Manifest]] = []
     current = folder
     while True:
-        manifest = read_manifest(current)
+        manifest = (known or {}).get(current) or read_manifest(current)
         names = [m.name for _, m in chain]
         if manifest.name in names:
             loop = " → ".join([*names, manifest.name])
@@ -216,12 +220,12 @@ def _load_chain(folder: Path, available: dict[str, Path]) -> Pack:
         if not manifest.extends:
             break
         if len(chain) >= _limits.MAX_EXTENDS_DEPTH:
-            shown = " → ".join([*names[:4], manifest.name])
+            shown = " → ".join([*names[:3], "…", manifest.name, manifest.extends, "…"])
             raise PackError(
-                f"{folder / MANIFEST}: the extends chain ({shown} → …) is longer than "
+                f"{folder / MANIFEST}: the extends chain ({shown}) is longer than "
                 f"{_limits.MAX_EXTENDS_DEPTH} packs"
             )
-        current = extends_folder(current, manifest.extends, available)
+        current = extends_folder(current, manifest.extends, available, known)
     pack: Pack | None = None
     for path, manifest in reversed(chain):
         pack = Pack(manifest=manifest, path=path, parent=pack)
@@ -230,14 +234,22 @@ def _load_chain(folder: Path, available: dict[str, Path]) -> Pack:
     return pack
 
 
-def extends_folder(folder: Path, name: str, available: dict[str, Path]) -> Path:
+def extends_folder(
+    folder: Path,
+    name: str,
+    available: dict[str, Path],
+    known: dict[Path, Manifest] | None = None,
+) -> Path:
     """The folder of the pack *name* that the pack in *folder* extends.
 
     A sibling folder of that name holding that pack comes first, then the search path.
+    *known* holds manifests already read (by folder).
     """
-    sibling = folder.parent / name
-    if has_pack_file(sibling, MANIFEST) and read_manifest(sibling).name == name:
-        return sibling.resolve()
+    sibling = (folder.parent / name).resolve()
+    if has_pack_file(sibling, MANIFEST):
+        manifest = (known or {}).get(sibling) or read_manifest(sibling)
+        if manifest.name == name:
+            return sibling
     if name in available:
         return available[name]
     raise PackError(

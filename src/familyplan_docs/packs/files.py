@@ -70,12 +70,13 @@ def read_pack_file(folder: Path, name: str, limit: int) -> bytes:
         if exc.errno == errno.ELOOP:
             raise PackError(f"{path}: {_LINK}") from None
         raise PackError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise PackError(
+            f"{path}: not a regular file (a folder, device or pipe); a pack holds files only"
+        )
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise PackError(
-                f"{path}: not a regular file (a folder, device or pipe); a pack holds files only"
-            )
         if info.st_size > limit:
             raise PackError(f"{path}: larger than {_size_text(limit)}, more than a pack needs")
         data = handle.read(limit + 1)

@@ -46,6 +46,15 @@ MAP_IMAGE = "network_map_image"
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
+class _CheckedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with each rendered part checked for markup declarations before it is parsed."""
+
+    def render_xml_part(self, src_xml: Any, part: Any, context: Any, jinja_env: Any = None) -> Any:
+        xml = super().render_xml_part(src_xml, part, context, jinja_env)
+        refuse_declarations(xml, str(getattr(part, "partname", "a part")).lstrip("/"))
+        return xml
+
+
 def select_kinds(kinds: Iterable[str] | None, pack: Pack | None = None) -> list[str]:
     """Validate requested kinds (all kinds when None); unknown ones raise with the list."""
     if kinds is None:
@@ -151,7 +160,7 @@ def _render_document(
         job.render(context, target, alt_text=alt)
         return
     # a template only plain docxtpl renders faithfully; read as the guard measured it
-    tpl = DocxTemplate(load_template(source).honest())
+    tpl = _CheckedDocxTemplate(load_template(source).honest())
     tpl.init_docx()
     if MAP_IMAGE in tpl.get_xml():
         context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
