@@ -144,19 +144,25 @@ def test_the_readme_states_every_limit() -> None:
         "MAX_TEMPLATE_UNPACKED_BYTES": "100 MiB",
         "MAX_TEMPLATE_PARTS": "1,000",
         "MAX_TEMPLATE_XML_BYTES": "20 MiB",
+        "MAX_TEMPLATE_PART_BYTES": "25 MiB",
         "MAX_PACK_BYTES": "200 MiB",
         "MAX_PACK_FILES": "1,000",
+        "MAX_MANIFEST_BYTES": "256 KiB",
+        "MAX_CATALOG_BYTES": "1 MiB",
+        "MAX_EXTENDS_DEPTH": "16",
         "RENDER_SECONDS": "60 s",
         "RENDER_MAX_CHARS": "100,000,000",
         "RENDER_MAX_ITERATIONS": "10,000,000",
         "RENDER_MAX_ITEMS": "1,000,000",
         "RENDER_MAX_INT_BITS": "10,000",
         "RENDER_MAX_RANGE": "100,000",
+        "RENDER_MAX_CALL_WORK": "20,000,000,000",
     }
     assert set(expected) == set(constants())
     for name, shown in expected.items():
         value = getattr(_limits, name)
-        number = value / 2**20 if shown.endswith("MiB") else value
+        unit = {"MiB": 2**20, "KiB": 2**10}.get(shown.split()[-1], 1)
+        number = value / unit
         assert float(shown.split()[0].replace(",", "")) == number, name
         assert shown in section, f"the README does not state {name} ({shown})"
     for word in ("U+0000", "U+FFFE", "carriage return", "refused", "stripped"):

@@ -81,6 +81,7 @@ def check_templates(
         return report
     report.pack = pack.name
     report.problems += check_pack(pack, default_samples() if samples is None else samples)
+    report.problems = list(dict.fromkeys(report.problems))  # loading may have found one first
     return report
 
 
