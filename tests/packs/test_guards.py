@@ -221,3 +221,12 @@ def test_any_damage_is_a_pack_error_or_a_good_template(
         return
     names = {part.name for part in template.parts}
     assert "word/document.xml" in names and CATALOG not in names
+
+
+def test_an_svg_image_declaring_entities_is_refused(
+    tmp_path: Path, flyer_entries: list[tuple[str, bytes]]
+) -> None:
+    """LibreOffice parses the SVG images of a document: none may declare a document type."""
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]><svg/>'
+    path = _write(tmp_path, [*_honest(flyer_entries), deflated("word/media/image1.svg", svg)])
+    assert "word/media/image1.svg declares a document type" in _refusal(path)

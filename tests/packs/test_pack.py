@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from familyplan_docs import PackError, _limits, load_pack
-from familyplan_docs.packs.pack import read_catalog, read_manifest
+from familyplan_docs._text import illegal_character
+from familyplan_docs.packs.pack import PACK_NAME, read_catalog, read_manifest
+from tests.helpers import examples
 
 GOOD = 'name = "org"\nlocale = "da_DK"\n'
 
@@ -112,3 +118,75 @@ def test_legal_and_settings_merge_down_a_long_chain_without_recursion(tmp_path: 
     assert len(pack.chain()) == depth
     assert pack.legal[f"level{depth - 1}"] == str(depth - 1)
     assert pack.settings["level"] == 0
+
+
+# -- any pack file at all ----------------------------------------------------------------------
+
+_TOML_VALUES = st.one_of(
+    st.integers(), st.booleans(), st.floats(allow_nan=False), st.text(max_size=40),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5)),
+)  # fmt: skip
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    return json.dumps(value)
+
+
+@st.composite
+def manifests(draw: st.DrawFn) -> bytes:
+    """A ``pack.toml`` an attacker might write: any keys, any value types, any bytes."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=300))
+    keys = ["name", "locale", "title", "version", "extends", "legal", "settings", "consent"]
+    lines = [
+        f"{key} = {_toml_value(draw(_TOML_VALUES))}"
+        for key in draw(st.lists(st.sampled_from(keys), max_size=8, unique=True))
+    ]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@given(data=manifests())
+@examples(150)
+def test_any_manifest_reads_or_is_a_pack_error(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "pack.toml").write_bytes(data)
+        try:
+            manifest = read_manifest(folder)
+        except PackError as exc:
+            assert str(exc).startswith(str(folder))
+            return
+    assert PACK_NAME.match(manifest.name)
+    assert isinstance(manifest.settings, dict) and isinstance(manifest.legal, dict)
+
+
+@given(
+    entries=st.lists(
+        st.tuples(st.text(max_size=20), st.text(max_size=60), st.booleans()), max_size=6
+    ),
+    junk=st.binary(max_size=40),
+)
+@examples(100)
+def test_any_catalog_reads_or_is_a_pack_error(
+    entries: list[tuple[str, str, bool]], junk: bytes
+) -> None:
+    body = (
+        "".join(
+            ("#, fuzzy\n" if fuzzy else "")
+            + f"msgid {json.dumps(msgid)}\nmsgstr {json.dumps(text)}\n\n"
+            for msgid, text, fuzzy in entries
+        ).encode("utf-8", "surrogatepass")
+        + junk
+    )
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "messages.po"
+        path.write_bytes(body)
+        try:
+            labels = read_catalog(path)
+        except PackError as exc:
+            assert str(exc).startswith(str(path))
+            return
+    assert all(illegal_character(text) is None for text in labels.values())

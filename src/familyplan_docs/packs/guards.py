@@ -62,8 +62,7 @@ _UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _ENCODING = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _ASCII_LIKE: tuple[bytes, ...] = (b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-")
 _ASCII_LIKE += (b"iso8859", b"latin", b"windows-125", b"cp125")
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-_SVG = "image/svg+xml"
+_XML_SUFFIXES = (".xml", ".rels", ".vml", ".svg")
 _WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _OFFICE_DOCUMENT = "/officeDocument"
 _OTHER_MAINS = {
@@ -190,8 +189,7 @@ def _check_parts(parts: list[PartData]) -> None:
     types = parse_content_types(by_name[CONTENT_TYPES].data)
     trees = {}
     for part in parts:
-        content_type = types.of(part.name)
-        by_type = "xml" in content_type and content_type != _SVG
+        by_type = "xml" in types.of(part.name)  # SVG images too: LibreOffice parses them
         if not (by_type or part.name.lower().endswith(_XML_SUFFIXES)):
             continue
         if len(part.data) > _limits.MAX_TEMPLATE_XML_BYTES:

@@ -44,6 +44,7 @@ MAP_IMAGE = "network_map_image"
 """Context name of the drawn network map; computed only for templates that use it."""
 
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_XML_PARTS = (".xml", ".rels", ".vml", ".svg")
 
 
 class _CheckedDocxTemplate(DocxTemplate):  # type: ignore[misc]
@@ -172,7 +173,8 @@ def _render_document(
     tpl.save(out)
     with zipfile.ZipFile(out) as archive:  # written just now: its headers are honest
         for info in archive.infolist():
-            refuse_declarations(archive.read(info), info.filename)
+            if info.filename.lower().endswith(_XML_PARTS):
+                refuse_declarations(archive.read(info), info.filename)
     if isinstance(target, Path):
         target.write_bytes(out.getvalue())
     else:
