@@ -10,6 +10,7 @@ and columns, merged cells: :mod:`.hidden`) is found on the way.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ from .._ooxml import (
     content_types,
     honest_package,
     open_package,
+    parse_content_types,
     read_parts,
 )
-from .hidden import HiddenLines, hidden_lines
+from .hidden import HiddenLines, ListedSheet, hidden_lines, sheets_of
 
 __all__ = [
     "MAX_CELLS",
@@ -80,6 +82,8 @@ class CheckedWorkbook:
     """The package written afresh from the measured parts (give this to openpyxl)."""
     hidden: dict[str, HiddenLines]
     """What each worksheet part hides, by part name (``xl/worksheets/sheet1.xml``)."""
+    sheets: dict[str, ListedSheet]
+    """Every sheet the workbook lists, by title: its part and its state (hidden or not)."""
 
 
 def check_xlsx(data: bytes) -> str | None:
@@ -120,14 +124,22 @@ def inspect_xlsx(data: bytes) -> CheckedWorkbook | str:
 
 
 def _checked(parts: list[PartData]) -> CheckedWorkbook | str:
+    by_name = {part.name: part for part in parts}
+    types = parse_content_types(by_name[CONTENT_TYPES].data)
+    main = next((name for name, kind in types.overrides.items() if kind == _XLSX_MAIN), "")
+    main = next((name for name in by_name if name.lower() == main), "")
+    rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    if main not in by_name or rels not in by_name:
+        return "the workbook is damaged: its workbook part or its relationships are missing"
     hidden = {}
-    for part in parts:
-        if _is_sheet(part.name):
-            try:
+    try:
+        sheets = sheets_of(main, by_name[main].data, by_name[rels].data)
+        for part in parts:
+            if _is_sheet(part.name):
                 hidden[part.name] = hidden_lines(part.data)
-            except etree.LxmlError:
-                return "the workbook is damaged: a sheet is not well-formed XML"
-    return CheckedWorkbook(honest_package(parts), hidden)
+    except etree.LxmlError:
+        return "the workbook is damaged: a part is not well-formed XML"
+    return CheckedWorkbook(honest_package(parts), hidden, sheets)
 
 
 def _is_sheet(name: str) -> bool:

@@ -18,12 +18,21 @@ in any of those places, naming the sheet, row and column.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-__all__ = ["MIN_COLUMN_WIDTH", "MIN_ROW_POINTS", "HiddenLines", "column_letter", "hidden_lines"]
+__all__ = [
+    "MIN_COLUMN_WIDTH",
+    "MIN_ROW_POINTS",
+    "HiddenLines",
+    "ListedSheet",
+    "column_letter",
+    "hidden_lines",
+    "sheets_of",
+]
 
 MIN_ROW_POINTS = 3.0
 """A row lower than this (in points; the default is 15) shows no readable text."""
@@ -181,4 +190,39 @@ def hidden_lines(sheet_xml: bytes) -> HiddenLines:
             start, end = _cell(first_cell), _cell(last_cell or first_cell)
             if start and end:
                 found.merged.append((*start, *end))
+    return found
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass(frozen=True)
+class ListedSheet:
+    """A sheet as the workbook part lists it: its part and whether it is shown."""
+
+    part: str
+    state: str
+    """``visible``, ``hidden`` or ``veryHidden``."""
+
+
+def sheets_of(workbook_part: str, workbook_xml: bytes, rels_xml: bytes) -> dict[str, ListedSheet]:
+    """Every sheet the workbook part lists, by title: its worksheet part and its state.
+
+    Raises :class:`lxml.etree.LxmlError` when a part is not well-formed XML.
+    """
+    folder = posixpath.dirname(workbook_part)
+    targets = {}
+    for element in etree.fromstring(rels_xml, parser=_PARSER).iter():
+        if _local(element.tag) == "Relationship" and element.get("Id"):
+            target = element.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            targets[element.get("Id")] = posixpath.normpath(path)
+    found = {}
+    for element in etree.fromstring(workbook_xml, parser=_PARSER).iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rid = element.get(f"{{{_RELATIONSHIPS}}}id") or ""
+        state = (element.get("state") or "visible").strip()
+        found[element.get("name") or ""] = ListedSheet(targets.get(rid, ""), state)
     return found

@@ -36,8 +36,15 @@ from ..packs.discovery import load_pack, load_pack_named
 from ..packs.pack import Pack
 from .assemble import Assembler, Place, Record
 from .cells import CellError, Vocabulary, convert
-from .guards import MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, inspect_xlsx
-from .hidden import HiddenLines, column_letter
+from .guards import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    CheckedWorkbook,
+    inspect_xlsx,
+)
+from .hidden import ListedSheet, column_letter
 from .layout import (
     FIRST_DATA_ROW,
     FORMAT_VERSION,
@@ -100,7 +107,7 @@ def read_workbook(path: str | Path, *, packs: Sequence[str | Path] = ()) -> Fami
                 source, [Problem("", f"the workbook cannot be opened ({type(exc).__name__})")]
             ) from None
         try:
-            return _Reader(workbook, source, packs, checked.hidden).read()
+            return _Reader(workbook, source, packs, checked).read()
         except _DAMAGED as exc:
             raise InputError(
                 source,
@@ -116,12 +123,12 @@ class _Reader:
         workbook: Any,
         source: str,
         packs: Sequence[str | Path],
-        hidden: dict[str, HiddenLines],
+        checked: CheckedWorkbook,
     ) -> None:
         self.wb = workbook
         self.source = source
         self.packs = packs
-        self.hidden = hidden
+        self.checked = checked
         self._reported: dict[str, set[tuple[str, int]]] = {}
         self.cells = 0
 
@@ -163,10 +170,12 @@ class _Reader:
     # -- what the coordinator cannot see ---------------------------------------------------
 
     def _refuse_hidden_sheets(self) -> None:
+        listed = self.checked.sheets
         hidden = [
             ws.title
             for ws in self.wb.worksheets
-            if ws.sheet_state != "visible" and ws.title not in (LIST_SHEET, META_SHEET)
+            if ws.title not in (LIST_SHEET, META_SHEET)
+            and (ws.sheet_state != "visible" or _state(listed, ws.title) != "visible")
         ]
         if hidden:
             raise InputError(
@@ -184,8 +193,12 @@ class _Reader:
 
     def _hidden_cells(self, ws: Any, key: str, n: int, cells: Any) -> None:
         """Report a value the sheet hides in row *n*: once per row and once per column."""
-        lines = self.hidden.get(str(getattr(ws, "_worksheet_path", "")).lstrip("/"))
-        if lines is None or not lines.hides_anything:
+        sheet = self.checked.sheets.get(ws.title)
+        lines = self.checked.hidden.get(sheet.part) if sheet else None
+        if lines is None:  # a sheet openpyxl reads that the workbook part does not list
+            self._refuse(Place(key), "cannot be matched to its part; the workbook is damaged")
+        assert lines is not None
+        if not lines.hides_anything:
             return
         reported = self._reported.setdefault(key, set())
         for i, cell in enumerate(cells):
@@ -391,6 +404,12 @@ class _Reader:
             if record.values or record.bad:
                 records.append(record)
         return records
+
+
+def _state(sheets: dict[str, ListedSheet], title: str) -> str:
+    """A sheet's state as the workbook part lists it (a sheet it does not list: visible)."""
+    sheet = sheets.get(title)
+    return sheet.state if sheet is not None else "visible"
 
 
 def _blank(value: Any) -> bool:
