@@ -6,11 +6,16 @@ Tests import these from here; ``conftest.py`` holds fixtures and the Hypothesis 
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,7 @@ from docx import Document
 from hypothesis import settings
 from lxml import etree
 
+from familyplan_docs._limits import MiB
 from familyplan_docs.packs.builtin import samples_root, templates_root
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,3 +212,85 @@ def make_pack(
         lines.append(f'extends = "{extends}"')
     (folder / "pack.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+# --- zip packages as an attacker writes them (sizes and CRCs may lie) -------------------------
+
+
+@dataclass
+class RawEntry:
+    """A zip entry written as given: its sizes and CRC may be honest or lies."""
+
+    name: str
+    raw: bytes
+    crc: int
+    size: int
+    method: int = zipfile.ZIP_DEFLATED
+
+
+def deflated(name: str, data: bytes) -> RawEntry:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return RawEntry(name, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
+
+
+def zeros_bomb(name: str, unpacked: int, *, declared: int | None = None) -> RawEntry:
+    """*unpacked* bytes of zeros, deflated in about unpacked/1000 bytes, built in 1 MiB steps.
+
+    Nothing near *unpacked* is ever held in memory: with a full flush after each MiB, every
+    MiB deflates to the same bytes, so the stream is one block repeated. With *declared*, the
+    entry claims that size (and the CRC of that many zeros) instead: a bomb that lies.
+    """
+    chunk = b"\0" * MiB
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    assert unpacked % MiB == 0
+    raw = block * (unpacked // MiB) + packer.flush()
+    if declared is None:
+        crc = 0
+        for _ in range(unpacked // MiB):
+            crc = zlib.crc32(chunk, crc)
+        return RawEntry(name, raw, crc, unpacked)
+    return RawEntry(name, raw, zlib.crc32(b"\0" * declared), declared)
+
+
+def write_zip(path: Path, entries: list[RawEntry]) -> Path:
+    """Write a zip archive (no zip64: every size stays below 4 GiB)."""
+    path.write_bytes(zip_data(entries))
+    return path
+
+
+def zip_data(entries: list[RawEntry]) -> bytes:
+    """The bytes of a zip archive of *entries*, written as given (no zip64)."""
+    out = io.BytesIO()
+    central = []
+    for entry in entries:
+        name = entry.name.encode()
+        offset = out.tell()
+        sizes = (entry.crc, len(entry.raw), entry.size, len(name))
+        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, entry.method, 0, 0x21, *sizes, 0)
+        out.write(local + name + entry.raw)
+        record = struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, entry.method, 0, 0x21, *sizes, 0, 0, 0, 0,
+            0, offset,
+        )  # fmt: skip
+        central.append(record + name)
+    start = out.tell()
+    out.write(b"".join(central))
+    count = len(central)
+    size = out.tell() - start
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    return out.getvalue()
+
+
+def entries_of(path: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+def rebuild(source: Path, target: Path, change: Callable[[str, bytes], RawEntry | None]) -> Path:
+    """Copy a zip package, letting *change* replace entries (None keeps an entry as it is)."""
+    out = []
+    for name, data in entries_of(source):
+        replaced = change(name, data)
+        out.append(replaced if replaced is not None else deflated(name, data))
+    return write_zip(target, out)

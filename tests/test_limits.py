@@ -146,8 +146,12 @@ def test_the_readme_states_every_limit() -> None:
         "MAX_TEMPLATE_UNPACKED_BYTES": "100 MiB",
         "MAX_TEMPLATE_PARTS": "1,000",
         "MAX_TEMPLATE_XML_BYTES": "20 MiB",
+        "MAX_TEMPLATE_PART_BYTES": "25 MiB",
         "MAX_PACK_BYTES": "200 MiB",
         "MAX_PACK_FILES": "1,000",
+        "MAX_MANIFEST_BYTES": "256 KiB",
+        "MAX_CATALOG_BYTES": "1 MiB",
+        "MAX_EXTENDS_DEPTH": "16",
         "RENDER_SECONDS": "60 s",
         "RENDER_MAX_CHARS": "100,000,000",
         "RENDER_MAX_ITERATIONS": "10,000,000",
@@ -163,11 +167,13 @@ def test_the_readme_states_every_limit() -> None:
         "SERVICE_QUEUE_SECONDS": "30 s",
         "SERVICE_CONNECTIONS": "1,000",
         "SERVICE_SHUTDOWN_SECONDS": "10 s",
+        "RENDER_MAX_CALL_WORK": "20,000,000,000",
     }
     assert set(expected) == set(constants())
     for name, shown in expected.items():
         value = getattr(_limits, name)
-        number = value / 2**20 if shown.endswith("MiB") else value
+        unit = {"MiB": 2**20, "KiB": 2**10}.get(shown.split()[-1], 1)
+        number = value / unit
         assert float(shown.split()[0].replace(",", "")) == number, name
         assert shown in section, f"the README does not state {name} ({shown})"
     for word in ("U+0000", "U+FFFE", "carriage return", "refused", "stripped"):
@@ -307,10 +313,8 @@ def test_a_checked_template_is_not_read_again_until_it_changes(
 ) -> None:
     folder = _pack_with_flyer(tmp_path, "Hello")
     reads: list[Path] = []
-    original = guards._check_document
-    monkeypatch.setattr(
-        guards, "_check_document", lambda path, size: (reads.append(path), original(path, size))
-    )
+    original = guards.load_template
+    monkeypatch.setattr(guards, "load_template", lambda path: (reads.append(path), original(path)))
     pack = load_pack(folder)
     for _ in range(3):
         pack.document("flyer")

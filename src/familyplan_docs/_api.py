@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +17,8 @@ from .delivery.distribute import distribute as _distribute
 from .delivery.pdf import convert_to_pdf
 from .model.plan import FamilyPlan
 from .packs.builtin import samples_root
-from .packs.discovery import choose_pack, discover, load_pack
-from .packs.pack import Pack, read_manifest
+from .packs.discovery import choose_pack, load_pack, survey
+from .packs.pack import Pack
 from .render.documents import render_documents
 from .workbook.write import write_workbook as _write_workbook
 
@@ -40,12 +41,15 @@ Templates = Sequence[str | Path]
 
 @dataclass(frozen=True)
 class PackInfo:
-    """A discovered pack: its name, locale, title and folder."""
+    """A discovered pack: its name, locale, title and folder; why it is broken, if it is."""
 
     name: str
     locale: str
     title: str
     path: Path
+    problem: str | None = None
+    """None for a usable pack; else the reason (its folder's name stands in as its name
+    when its ``pack.toml`` cannot be read)."""
 
 
 def render(
@@ -116,13 +120,25 @@ def render_blank(
     return render_documents(None, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None)
 
 
-def list_packs(templates: Templates = ()) -> list[PackInfo]:
-    """Return every discoverable pack, sorted by name."""
+def list_packs(templates: Templates = (), *, include_broken: bool = False) -> list[PackInfo]:
+    """Return every usable pack, sorted by name (the first of a name on the search path).
+
+    A pack is usable when its ``pack.toml``, its ``extends`` chain and its locale can be
+    read. With *include_broken*, pack folders that are not usable are listed too, each
+    with its :attr:`PackInfo.problem`.
+    """
     infos = []
-    for name, folder in sorted(discover(templates).items()):
-        manifest = read_manifest(folder)
-        infos.append(PackInfo(name, manifest.locale, manifest.title, folder))
-    return infos
+    for found in survey(templates, chains=True):
+        if found.problem is not None and not include_broken:
+            continue
+        manifest = found.manifest
+        if manifest is None:
+            info = PackInfo(found.folder.name, "", "", found.folder, found.problem)
+        else:
+            info = PackInfo(manifest.name, manifest.locale, manifest.title, found.folder)
+            info = dataclasses.replace(info, problem=found.problem)
+        infos.append(info)
+    return sorted(infos, key=lambda info: (info.problem is not None, info.name))
 
 
 def export_json(plan: FamilyPlan, out: str | Path) -> Path:

@@ -261,8 +261,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_locales(args: argparse.Namespace) -> int:
-    for info in api.list_packs(args.templates):
-        print(f"{info.name:<12} {info.locale:<8} {info.title}  ({info.path})")
+    for info in api.list_packs(args.templates, include_broken=True):
+        if info.problem is None:
+            print(f"{info.name:<12} {info.locale:<8} {info.title}  ({info.path})")
+        else:
+            print(f"{info.name:<12} BROKEN   {' '.join(info.problem.split())}")
     return 0
 
 
@@ -375,6 +378,12 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except KeyboardInterrupt:
         print("interrupted; nothing half-written is left", file=sys.stderr)
         return 130
+    except MemoryError:  # a limit of the machine (ulimit -v) met outside every budget
+        print("error: out of memory; the input or a template asks for too much", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: the input or a template is nested too deeply", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,13 +21,18 @@ workbook (.xlsx)               :data:`WORKBOOK_MAX_FILE_BYTES`, unpacked
 template document (.docx)      :data:`MAX_TEMPLATE_BYTES`, unpacked
                                :data:`MAX_TEMPLATE_UNPACKED_BYTES`, parts
                                :data:`MAX_TEMPLATE_PARTS`, one XML part
-                               :data:`MAX_TEMPLATE_XML_BYTES`, no ``<!DOCTYPE``
-template pack folder           :data:`MAX_PACK_BYTES` in :data:`MAX_PACK_FILES` files
+                               :data:`MAX_TEMPLATE_XML_BYTES`, any other part
+                               :data:`MAX_TEMPLATE_PART_BYTES`, no ``<!DOCTYPE``
+template pack folder           :data:`MAX_PACK_BYTES` in :data:`MAX_PACK_FILES` files;
+                               ``pack.toml`` :data:`MAX_MANIFEST_BYTES`,
+                               ``messages.po`` :data:`MAX_CATALOG_BYTES`, ``extends``
+                               chains :data:`MAX_EXTENDS_DEPTH` packs deep
 one document's render          :data:`RENDER_SECONDS`, :data:`RENDER_MAX_CHARS`
                                characters made, :data:`RENDER_MAX_ITERATIONS` loop
                                turns, :data:`RENDER_MAX_ITEMS` list entries,
                                :data:`RENDER_MAX_INT_BITS`-bit numbers, ``range()``
-                               up to :data:`RENDER_MAX_RANGE`
+                               up to :data:`RENDER_MAX_RANGE`, one call's work
+                               :data:`RENDER_MAX_CALL_WORK`
 one request to the service     body as for its input (plan or workbook), headers
                                in :data:`SERVICE_HEADER_SECONDS`, body in
                                :data:`SERVICE_READ_SECONDS`, every render of it in
@@ -53,17 +58,22 @@ from __future__ import annotations
 from jinja2.sandbox import MAX_RANGE
 
 __all__ = [
+    "MAX_CATALOG_BYTES",
+    "MAX_EXTENDS_DEPTH",
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
+    "MAX_MANIFEST_BYTES",
     "MAX_NAME",
     "MAX_NUMBER_DIGITS",
     "MAX_PACK_BYTES",
     "MAX_PACK_FILES",
     "MAX_TEMPLATE_BYTES",
     "MAX_TEMPLATE_PARTS",
+    "MAX_TEMPLATE_PART_BYTES",
     "MAX_TEMPLATE_UNPACKED_BYTES",
     "MAX_TEMPLATE_XML_BYTES",
     "MAX_TEXT",
+    "RENDER_MAX_CALL_WORK",
     "RENDER_MAX_CHARS",
     "RENDER_MAX_INT_BITS",
     "RENDER_MAX_ITEMS",
@@ -141,6 +151,20 @@ MAX_TEMPLATE_PARTS = 1_000
 MAX_TEMPLATE_XML_BYTES = 20 * MiB
 """The largest single XML part of a template document (``word/document.xml`` …), in bytes."""
 
+MAX_TEMPLATE_PART_BYTES = 25 * MiB
+"""The largest part of a template document that is not XML (an image …), unpacked, in bytes."""
+
+MAX_MANIFEST_BYTES = 256 * 1024
+"""The largest ``pack.toml`` accepted, in bytes (256 KiB; the built-in ones hold about 1 KiB)."""
+
+MAX_CATALOG_BYTES = 1 * MiB
+"""The largest ``messages.po`` accepted, in bytes (1 MiB; the built-in ones hold about 25 KiB).
+
+One label (``msgstr``) may hold at most :data:`MAX_TEXT` characters."""
+
+MAX_EXTENDS_DEPTH = 16
+"""The most packs an ``extends`` chain may hold, the pack itself included."""
+
 MAX_PACK_BYTES = 200 * MiB
 """The most all files of one pack folder may hold together, in bytes."""
 
@@ -166,6 +190,10 @@ RENDER_MAX_INT_BITS = 10_000
 
 RENDER_MAX_RANGE = MAX_RANGE
 """The longest ``range()`` a template may make (jinja2's sandbox limit, 100,000)."""
+
+RENDER_MAX_CALL_WORK = 20_000_000_000
+"""The most work one filter, method or comparison of a template may do, predicted before it
+runs, in characters handled (copied, compared or scanned): a few seconds of work at most."""
 
 # --- the HTTP service (``familyplan-docs serve``; each has a command-line flag) -----------
 

@@ -3,6 +3,7 @@
 Pack texts (catalog entries, ``pack.toml`` values) come from organizations and are
 untrusted, so code never calls ``str.format`` on them: :func:`fill` replaces plain
 ``{name}`` placeholders and nothing else (no attribute access, no index, no format spec).
+:func:`illegal_character` finds a character a document (XML) cannot hold.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["MASK", "fill", "mask_id_numbers", "norm", "placeholders"]
+__all__ = [
+    "ILLEGAL_CLASS",
+    "MASK",
+    "XML_ILLEGAL",
+    "fill",
+    "illegal_character",
+    "mask_id_numbers",
+    "norm",
+    "placeholders",
+]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -19,6 +29,13 @@ MASK = "•••"
 
 _NUMBER_RUN = re.compile(r"(?<!\d)\d(?:[ .+/-]?\d)+(?!\d)")
 """Digits, each pair maybe separated by one space, dot, dash, plus or slash."""
+
+ILLEGAL_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ud800-\\udfff\\ufffe\\uffff"
+"""The characters XML cannot hold, as the inside of a regular expression's ``[...]``
+(written so that Python, JSON Schema and ECMAScript read it alike)."""
+
+XML_ILLEGAL = re.compile(f"[{ILLEGAL_CLASS}]")
+"""The characters an XML document (so a Word document or a workbook cell) cannot hold."""
 
 
 def norm(text: str) -> str:
@@ -61,3 +78,16 @@ def mask_id_numbers(text: str) -> str:
         return MASK if digits >= 9 or (digits == 8 and run.isdigit()) else run
 
     return _NUMBER_RUN.sub(replace, text)
+
+
+def illegal_character(text: str) -> str | None:
+    """Say which character of *text* XML cannot hold, and where; None when there is none.
+
+    For example ``"the control character U+0001 at position 3"`` (positions count from 1).
+    """
+    match = XML_ILLEGAL.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    what = "control character" if code < 0x20 else "character"
+    return f"the {what} U+{code:04X} at position {match.start() + 1}"

@@ -12,21 +12,25 @@ never stops the rest from being checked.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import difflib
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import _limits
 from .._errors import FamilyPlanError, InputError, PackError, UnknownChoiceError
 from .._kinds import KINDS
 from ..model.load import plan_from_json
 from ..model.plan import FamilyPlan
 from ..packs.builtin import samples_root
 from ..packs.discovery import discover, extends_folder, load_pack
-from ..packs.guards import check_pack_folder, check_template_file
+from ..packs.files import check_pack_folder, has_pack_file, read_pack_file
+from ..packs.guards import check_template_file
 from ..packs.pack import CATALOG, MANIFEST, Manifest, Pack, read_manifest
 from ..render.documents import MAP_IMAGE, render_to
 from ..render.environment import make_environment
@@ -77,6 +81,7 @@ def check_templates(
         return report
     report.pack = pack.name
     report.problems += check_pack(pack, default_samples() if samples is None else samples)
+    report.problems = list(dict.fromkeys(report.problems))  # loading may have found one first
     return report
 
 
@@ -96,25 +101,35 @@ def _load(
         problems.append(str(exc))
     as_path = Path(name_or_path)
     available = discover(templates)
-    folder = as_path if (as_path / MANIFEST).is_file() else available.get(str(name_or_path))
+    folder = as_path if has_pack_file(as_path, MANIFEST) else available.get(str(name_or_path))
     if folder is None:
         return None
-    return _partial_chain(folder.resolve(), available, [])
+    return _partial_chain(folder.resolve(), available)
 
 
-def _partial_chain(folder: Path, available: dict[str, Path], seen: list[str]) -> Pack:
-    try:
-        manifest = read_manifest(folder)
-    except PackError:  # already reported by load_pack
-        manifest = Manifest(folder.name, FALLBACK_LOCALE, folder.name, "0", None, {}, {})
-    pack = Pack(manifest=manifest, path=folder)
-    if manifest.extends and manifest.extends not in [*seen, manifest.name]:
+def _partial_chain(folder: Path, available: dict[str, Path]) -> Pack:
+    """As much of the chain as loads (at most MAX_EXTENDS_DEPTH packs, no loop)."""
+    chain: list[Pack] = []
+    current: Path | None = folder
+    while current is not None and len(chain) < _limits.MAX_EXTENDS_DEPTH:
         try:
-            parent_folder = extends_folder(folder, manifest.extends, available)
-        except PackError:
-            return pack
-        pack.parent = _partial_chain(parent_folder, available, [*seen, manifest.name])
-    return pack
+            manifest = read_manifest(current)
+        except PackError:  # already reported by load_pack
+            manifest = Manifest(
+                name=current.name, locale=FALLBACK_LOCALE, title=current.name, version="0",
+                extends=None, legal={}, settings={},
+            )  # fmt: skip
+        chain.append(Pack(manifest=manifest, path=current))
+        names = [p.name for p in chain]
+        current = None
+        if manifest.extends and manifest.extends not in names:
+            try:
+                current = extends_folder(chain[-1].path, manifest.extends, available)
+            except PackError:
+                current = None
+    for child, parent in itertools.pairwise(chain):
+        child.parent = parent
+    return chain[0]
 
 
 # --- the checks -------------------------------------------------------------------------
@@ -216,10 +231,13 @@ def _check_catalog_files(pack: Pack, problems: list[str]) -> None:
             problems.append(str(exc))
             member._catalog = {}
     path = pack.path / CATALOG
-    if path.is_file():
-        ids = re.findall(r'^msgid "(.+)"$', path.read_text(encoding="utf-8"), re.MULTILINE)
-        for msgid in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.append(f"{path}: {msgid!r} is there twice; keep one of them")
+    try:
+        text = read_pack_file(pack.path, CATALOG, _limits.MAX_CATALOG_BYTES).decode("utf-8")
+    except (OSError, PackError, UnicodeDecodeError):  # a missing or refused file: reported
+        return
+    ids = collections.Counter(re.findall(r'^msgid "(.+)"$', text, re.MULTILINE))
+    for msgid in sorted(i for i, count in ids.items() if count > 1):
+        problems.append(f"{path}: {msgid!r} is there twice; keep one of them")
 
 
 def _missing_kinds(pack: Pack) -> list[str]:

@@ -25,6 +25,8 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError
 
+from .._errors import PackError
+from ..packs.guards import load_template
 from .docx_parts import MARK_RE, Para, Part, marked_line_places, prepare, template_parts
 from .tags import (
     BLOCKS,
@@ -80,6 +82,11 @@ class DocScan:
 
 # --- the scan ---------------------------------------------------------------------------
 
+_TOO_DEEP = (
+    "the tags (if, for, macro …) are nested too deeply to be read; a template nests a few "
+    "levels, not hundreds"
+)
+
 
 class DocumentScanner:
     """Scans documents against one environment and one context shape."""
@@ -93,8 +100,11 @@ class DocumentScanner:
         """Scan the document at *path*; a file that is not a .docx is one problem."""
         result = DocScan()
         try:
-            doc = Document(str(path))
+            doc = Document(load_template(path).honest())  # the parts as the guard measured them
             parts = list(template_parts(doc))
+        except PackError as exc:
+            result.problems.append(DocProblem("", "", str(exc)))
+            return result
         except Exception as exc:  # an organization's file may be anything
             result.problems.append(
                 DocProblem("", "", f"cannot be read as a Word document (.docx): {exc}")
@@ -102,8 +112,14 @@ class DocumentScanner:
             return result
         for part in parts:
             prepare(part)
-            self._scan_part(part, result)
-        self._scan_properties(doc, result)
+            try:
+                self._scan_part(part, result)
+            except RecursionError:
+                result.problems.append(DocProblem(part.name, "", _TOO_DEEP))
+        try:
+            self._scan_properties(doc, result)
+        except RecursionError:
+            result.problems.append(DocProblem("properties", "", _TOO_DEEP))
         return result
 
     # -- one part

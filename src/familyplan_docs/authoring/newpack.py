@@ -9,10 +9,9 @@ entries as fuzzy, so ``check-templates`` reports them until they are translated.
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,15 @@ from babel.messages.pofile import read_po, write_po
 from docx import Document
 from docx.oxml.ns import qn
 
+from .. import _limits
 from .._errors import PackError, UnknownChoiceError
 from .._files import staging_folder
 from .._kinds import KINDS
 from ..packs.discovery import load_pack
-from ..packs.pack import CATALOG, MANIFEST, Pack
+from ..packs.files import read_pack_file
+from ..packs.guards import load_template
+from ..packs.pack import CATALOG, MANIFEST, PACK_NAME, Pack
 from .msgids import required_msgids
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def new_pack(
@@ -52,7 +52,7 @@ def new_pack(
     *out* is not empty or the name or locale is not usable.
     """
     base = load_pack(source, templates)
-    if not _NAME.match(name):
+    if not PACK_NAME.match(name):
         raise PackError(f"pack name {name!r}: use letters, digits, '-', '_' or '.' (e.g. da-acme)")
     if extends and name == base.name:
         raise PackError(f"a pack named {name!r} cannot extend itself; choose another name")
@@ -69,7 +69,7 @@ def new_pack(
         kinds = list(documents) if extends else base.kinds()
         for kind in kinds:
             copy = staging / f"{kind}.docx"
-            shutil.copyfile(base.document(kind), copy)
+            copy.write_bytes(load_template(base.document(kind)).clean_copy())
             if other_language:
                 _set_language(copy, target_locale)
         manifest = _manifest(base, name, target_locale, extends=extends, title=title)
@@ -147,14 +147,15 @@ def _source_messages(base: Pack) -> dict[str, Message]:
     """Every catalog message of the chain (comments kept), the nearest pack's on top."""
     merged: dict[str, Message] = {}
     for member in reversed(base.chain()):
-        path = member.path / CATALOG
-        if not path.is_file():
+        member.own_catalog()  # refuses a link, a file too large, a label a document cannot hold
+        try:
+            data = read_pack_file(member.path, CATALOG, _limits.MAX_CATALOG_BYTES)
+        except FileNotFoundError:
             continue
-        with path.open("rb") as handle:
-            for message in read_po(handle):
-                known = message.id and isinstance(message.id, str)
-                if known and (message.string or message.id not in merged):
-                    merged[str(message.id)] = message
+        for message in read_po(io.BytesIO(data)):
+            known = message.id and isinstance(message.id, str)
+            if known and (message.string or message.id not in merged):
+                merged[str(message.id)] = message
     return merged
 
 

@@ -7,19 +7,18 @@ Schema says (see :mod:`.formats`), so the schema and the library accept the same
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .._limits import MAX_NAME, MAX_TEXT
-from .formats import ILLEGAL_CLASS, SPACE_CHARS, SPACE_CLASS, Ref
+from .._text import ILLEGAL_CLASS, XML_ILLEGAL
+from .formats import SPACE_CHARS, SPACE_CLASS, Ref
 from .ids import Country
 
 __all__ = ["Model", "Name", "OptionalText", "Ref", "Text", "context_country"]
 
-_XML_ILLEGAL = re.compile(f"[{ILLEGAL_CLASS}]")
 
 LEGAL_PATTERN = f"^[^{ILLEGAL_CLASS}]*$"
 """Text without the characters XML cannot hold."""
@@ -37,7 +36,7 @@ def _clean(value: object, max_length: int) -> str:
         raise PydanticCustomError(
             "string_too_long", "is too long: at most {limit} characters", {"limit": max_length}
         )
-    match = _XML_ILLEGAL.search(value)
+    match = XML_ILLEGAL.search(value)
     if match:
         code = ord(match.group())
         what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character"

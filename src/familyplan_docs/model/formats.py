@@ -26,6 +26,7 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .._limits import MAX_ITEMS, MAX_NAME
+from .._text import ILLEGAL_CLASS
 
 __all__ = [
     "DATE_PATTERN",
@@ -49,9 +50,6 @@ __all__ = [
 ]
 
 # --- character classes (as the inside of a regular expression's [...]) -----------------------
-
-ILLEGAL_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ud800-\\udfff\\ufffe\\uffff"
-"""Characters XML cannot hold: a document (and so a plan) refuses them."""
 
 SPACE_CLASS = (
     "\\t\\n\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"

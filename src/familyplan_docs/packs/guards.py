@@ -1,27 +1,58 @@
-"""Guards for untrusted pack files: template documents and pack folders.
+"""Guards for the untrusted template documents (.docx) of a pack.
 
-A template document is refused when it is too large, a zip bomb, or has an XML part that
-declares a document type (how entity-expansion attacks and external entities get in;
-Word never writes one). A pack folder is refused when it holds too much. The numbers are
-in :mod:`familyplan_docs._limits`, read when a check runs (so tests may lower them).
+:func:`load_template` reads a template the only way the program reads one: the pack's own
+regular file (:func:`familyplan_docs.packs.files.read_pack_file`: no link, at most
+:data:`~familyplan_docs._limits.MAX_TEMPLATE_BYTES`), every part unpacked with its size
+measured while reading (never taken from the zip header), and refuses it when
+
+* a part's name points outside the package (``../../x``, ``/x``) or is there twice;
+* it has too many parts, a part too large, or unpacks to too much (a zip bomb);
+* an XML part declares a document type (how entity-expansion attacks and external
+  entities get in; Word never writes one) or is in an encoding that could hide one, or a
+  relationships part is not well-formed (python-docx parses the others, and a damaged
+  one is refused there: :func:`familyplan_docs.render.compiled.template.compiled_template`);
+* it is not a Word document: no main document part, or one of another type (a workbook
+  renamed ``.docx``), a relationship naming a part that is missing, a part without a
+  content type; or a part is damaged (bad CRC, bad data).
+
+The result, :class:`TemplatePackage`, holds the measured parts and gives libraries that
+trust zip headers (python-docx) an honest copy of the package. :func:`check_template_file`
+runs the same checks and remembers a file that passed (by path, inode, size and time).
+The numbers are in :mod:`familyplan_docs._limits`, read when a check runs.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import posixpath
 import re
 import stat
 import threading
 import zipfile
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import etree
 
 from .. import _limits
 from .._errors import PackError
 from .._limits import MiB
-from .._ooxml import PackageProblem, content_types, open_package, read_part
+from .._ooxml import (
+    CONTENT_TYPES,
+    ContentTypes,
+    PackageProblem,
+    PartData,
+    PartTooLarge,
+    honest_package,
+    open_package,
+    parse_content_types,
+    read_parts,
+)
+from .files import _LINK, check_pack_folder, read_pack_file
 
-__all__ = ["check_pack_folder", "check_template_file", "xml_problem"]
+__all__ = ["TemplatePackage", "check_template_file", "load_template", "xml_problem"]
 
 _DOCTYPES = tuple(
     "<!DOCTYPE".encode(codec)
@@ -31,95 +62,220 @@ _UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _ENCODING = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _ASCII_LIKE: tuple[bytes, ...] = (b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-")
 _ASCII_LIKE += (b"iso8859", b"latin", b"windows-125", b"cp125")
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-_SVG = "image/svg+xml"
+_XML_SUFFIXES = (".xml", ".rels", ".vml", ".svg")
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_OFFICE_DOCUMENT = "/officeDocument"
+_OTHER_MAINS = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+    "wordprocessingml.template": "a Word template (.dotx); save it as a Word document (.docx)",
+    "macroenabled": "a document with macros (.docm); save it as a Word document (.docx)",
+}
 _CACHE_SIZE = 512
-_checked: OrderedDict[tuple[str, int, int], None] = OrderedDict()
+_checked: OrderedDict[tuple[str, int, int, int], None] = OrderedDict()
 _lock = threading.Lock()
 
 
+@dataclass(frozen=True)
+class TemplatePackage:
+    """A template document that passed every check: its parts, read and measured."""
+
+    path: Path
+    parts: tuple[PartData, ...]
+
+    def honest(self) -> io.BytesIO:
+        """The package written afresh, for libraries that trust zip headers (python-docx)."""
+        return io.BytesIO(honest_package(list(self.parts)))
+
+    def clean_copy(self) -> bytes:
+        """The package written afresh and compressed: a copy of the template to keep."""
+        return honest_package(list(self.parts), compress=True)
+
+
+def load_template(path: str | Path) -> TemplatePackage:
+    """Read and check the template document *path*; :class:`PackError` names the problem.
+
+    The pack folder holding it is checked too
+    (:func:`familyplan_docs.packs.files.check_pack_folder`).
+    """
+    path = Path(path)
+    check_pack_folder(path.parent)
+    try:
+        data = read_pack_file(path.parent, path.name, _limits.MAX_TEMPLATE_BYTES)
+    except FileNotFoundError:
+        raise PackError(f"{path}: no such file") from None
+    except PackError as exc:
+        if "larger than" in str(exc):
+            raise PackError(
+                f"{path}: the document is larger than {_size(_limits.MAX_TEMPLATE_BYTES)}, more "
+                "than a template needs (are there very large images in it?)"
+            ) from None
+        raise
+    try:
+        archive = open_package(data)
+    except PackageProblem:
+        raise PackError(
+            f"{path}: not a Word document (.docx): the zip package is damaged"
+        ) from None
+    with archive:
+        try:
+            parts = _read(archive)
+            _check_parts(parts)
+        except PackageProblem as problem:
+            raise PackError(f"{path}: {problem}") from None
+    return TemplatePackage(path, tuple(parts))
+
+
 def check_template_file(path: str | Path) -> None:
-    """Refuse a template document that is too large, a zip bomb or holds a ``<!DOCTYPE``.
+    """Refuse a template document that :func:`load_template` refuses; remember one that passed.
 
-    Checks the file's size, the number of its parts and their unpacked size (declared, and
-    measured while each XML part is read), the size of every XML part, and that no XML part
-    declares a document type. Also checks the pack folder holding the file
-    (:func:`check_pack_folder`). A file that passed is remembered (by path, size and
-    modification time), so checking again costs one ``stat``.
-
-    Raises :class:`PackError` naming the file and the limit.
+    A file that passed is remembered (by path, inode, size and modification time), so
+    checking it again costs one ``lstat``. Raises :class:`PackError` naming the file.
     """
     path = Path(path)
     try:
-        info = path.stat()
+        info = os.lstat(path)
     except OSError as exc:
         raise PackError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
+    if stat.S_ISLNK(info.st_mode):
+        raise PackError(f"{path}: {_LINK}")
+    key = (str(path.absolute()), info.st_ino, info.st_mtime_ns, info.st_size)
     with _lock:
         if key in _checked:
             _checked.move_to_end(key)
             return
-    check_pack_folder(path.parent)
-    _check_document(path, info.st_size)
+    load_template(path)
     with _lock:
         _checked[key] = None
         while len(_checked) > _CACHE_SIZE:
             _checked.popitem(last=False)
 
 
-def _check_document(path: Path, size: int) -> None:
-    if size > _limits.MAX_TEMPLATE_BYTES:
-        raise PackError(
-            f"{path}: the document is larger than {_limits.MAX_TEMPLATE_BYTES // MiB} MiB, "
-            "more than a template needs (are there very large images in it?)"
-        )
+def _size(limit: int) -> str:
+    return f"{limit // MiB} MiB" if limit >= MiB else f"{limit:,} bytes"
+
+
+def _read(archive: zipfile.ZipFile) -> list[PartData]:
     try:
-        archive = open_package(path)
-    except PackageProblem:
-        raise PackError(
-            f"{path}: not a Word document (.docx): the zip package is damaged"
-        ) from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > _limits.MAX_TEMPLATE_PARTS:
-            raise PackError(
-                f"{path}: the document has more than {_limits.MAX_TEMPLATE_PARTS} parts"
-            )
-        unpacked = sum(info.file_size for info in infos)
-        if unpacked > _limits.MAX_TEMPLATE_UNPACKED_BYTES:
-            raise PackError(
-                f"{path}: the document unpacks to more than "
-                f"{_limits.MAX_TEMPLATE_UNPACKED_BYTES // MiB} MiB; it is not a usable template"
-            )
-        try:
-            _check_xml_parts(path, archive, infos)
-        except PackageProblem as problem:
-            raise PackError(f"{path}: {problem}") from None
+        return read_parts(
+            archive,
+            part_limit=_limits.MAX_TEMPLATE_PART_BYTES,
+            total_limit=_limits.MAX_TEMPLATE_UNPACKED_BYTES,
+            max_parts=_limits.MAX_TEMPLATE_PARTS,
+        )
+    except PartTooLarge as problem:
+        if "package unpacks" in str(problem):
+            raise PackageProblem(
+                f"the document unpacks to more than {_size(_limits.MAX_TEMPLATE_UNPACKED_BYTES)}; "
+                "it is not a usable template"
+            ) from None
+        raise
+    except PackageProblem as problem:
+        if "more than" in str(problem) and "parts" in str(problem):
+            raise PackageProblem(
+                f"the document has more than {_limits.MAX_TEMPLATE_PARTS} parts"
+            ) from None
+        raise
 
 
-def _check_xml_parts(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-    """Check every part a reader parses as XML: by content type (not SVG) or by suffix."""
-    names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names:
-        raise PackError(f"{path}: not a Word document (.docx): it has no [Content_Types].xml")
-    info = archive.getinfo("[Content_Types].xml")
-    problem = xml_problem(read_part(archive, info, _limits.MAX_TEMPLATE_XML_BYTES))
+def _check_parts(parts: list[PartData]) -> None:
+    """Every XML part safe and well-formed, and the package a Word document."""
+    by_name = {part.name: part for part in parts}
+    if CONTENT_TYPES not in by_name:
+        raise PackageProblem(f"not a Word document (.docx): it has no {CONTENT_TYPES}")
+    problem = xml_problem(by_name[CONTENT_TYPES].data)
     if problem:
-        raise PackError(f"{path}: the part [Content_Types].xml {problem}")
-    types = content_types(archive, _limits.MAX_TEMPLATE_XML_BYTES)
-    for info in infos:
-        content_type = types.of(info.filename)
-        by_type = "xml" in content_type and content_type != _SVG
-        if not (by_type or info.filename.lower().endswith(_XML_SUFFIXES)):
+        raise PackageProblem(f"the part {CONTENT_TYPES} {problem}")
+    types = parse_content_types(by_name[CONTENT_TYPES].data)
+    trees = {}
+    for part in parts:
+        by_type = "xml" in types.of(part.name)  # SVG images too: LibreOffice parses them
+        if not (by_type or part.name.lower().endswith(_XML_SUFFIXES)):
             continue
-        if info.file_size > _limits.MAX_TEMPLATE_XML_BYTES:
-            raise PackError(
-                f"{path}: the part {info.filename} is larger than "
-                f"{_limits.MAX_TEMPLATE_XML_BYTES // MiB} MiB"
+        if len(part.data) > _limits.MAX_TEMPLATE_XML_BYTES:
+            raise PackageProblem(
+                f"the part {part.name} is larger than {_size(_limits.MAX_TEMPLATE_XML_BYTES)}"
             )
-        problem = xml_problem(read_part(archive, info, _limits.MAX_TEMPLATE_XML_BYTES))
+        problem = xml_problem(part.data)
         if problem:
-            raise PackError(f"{path}: the part {info.filename} {problem}")
+            raise PackageProblem(f"the part {part.name} {problem}")
+        if part.name.lower().endswith(".rels"):  # others are parsed by python-docx, once
+            trees[part.name] = _parse(part)
+    _check_word_package(by_name, types, trees)
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, collect_ids=False
+)
+
+
+def _parse(part: PartData) -> etree._Element:
+    try:
+        return etree.fromstring(part.data, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        line = f" (line {exc.lineno})" if exc.lineno else ""
+        raise PackageProblem(
+            f"the part {part.name} is not well-formed XML{line}: {exc.msg}; the document is "
+            "damaged (open it in Word and save it again)"
+        ) from None
+
+
+def _relationships(tree: etree._Element | None) -> list[tuple[str, str]]:
+    """The internal relationships of a ``.rels`` part: (type, target)."""
+    if tree is None:
+        return []
+    found = []
+    for element in tree:
+        if not isinstance(element.tag, str) or not element.tag.endswith("Relationship"):
+            continue
+        if (element.get("TargetMode") or "").lower() == "external":
+            continue
+        found.append((element.get("Type") or "", element.get("Target") or ""))
+    return found
+
+
+def _rels_name(partname: str) -> str:
+    folder, name = posixpath.split(partname)
+    return posixpath.join(folder, "_rels", f"{name}.rels").lstrip("/")
+
+
+def _check_word_package(
+    parts: dict[str, PartData], types: ContentTypes, trees: dict[str, etree._Element]
+) -> None:
+    """What python-docx needs to open the package: the same walk of its relationships."""
+    package_rels = _relationships(trees.get("_rels/.rels"))
+    main = next((t for kind, t in package_rels if kind.endswith(_OFFICE_DOCUMENT)), None)
+    if main is None:
+        raise PackageProblem("not a Word document (.docx): it has no main document part")
+    pending = [("/", trees.get("_rels/.rels"), "_rels/.rels")]
+    seen: set[str] = set()
+    while pending:
+        base, tree, rels = pending.pop()
+        for _kind, target in _relationships(tree):
+            partname = posixpath.abspath(posixpath.join(base, target))
+            name = partname.lstrip("/")
+            if name in seen:
+                continue
+            seen.add(name)
+            if name not in parts:
+                raise PackageProblem(
+                    f"{rels} names the part {name}, which is not in the package; the "
+                    "document is damaged (open it in Word and save it again)"
+                )
+            if not types.of(name):
+                raise PackageProblem(f"the part {name} has no content type in {CONTENT_TYPES}")
+            child = _rels_name(partname)
+            if child in parts:
+                pending.append((posixpath.dirname(partname), trees.get(child), child))
+    main_name = posixpath.abspath(posixpath.join("/", main)).lstrip("/")
+    main_type = types.of(main_name)
+    if main_type != _WORD_MAIN:
+        what = next((w for key, w in _OTHER_MAINS.items() if key in main_type), None)
+        raise PackageProblem(
+            f"not a Word document (.docx): it is {what}"
+            if what
+            else f"not a Word document (.docx): its main part is of the type {main_type!r}"
+        )
 
 
 def xml_problem(data: bytes) -> str | None:
@@ -140,39 +296,3 @@ def xml_problem(data: bytes) -> str | None:
         encoding = declared.group(1).decode("ascii")
         return f"is in the encoding {encoding}; save the document again in Word (UTF-8)"
     return None
-
-
-def check_pack_folder(folder: str | Path) -> None:
-    """Refuse a pack folder holding more bytes or files than the limits allow.
-
-    Walks the folder (without following links to folders) and stops as soon as a limit
-    is passed. Raises :class:`PackError` naming the folder and the limit.
-    """
-    folder = Path(folder)
-    total = 0
-    count = 0
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            count += 1
-            if count > _limits.MAX_PACK_FILES:
-                raise PackError(
-                    f"{folder}: the pack folder holds more than {_limits.MAX_PACK_FILES} files; "
-                    "a pack needs pack.toml, messages.po and one .docx per document kind"
-                )
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                pending.append(Path(entry.path))
-            elif stat.S_ISREG(info.st_mode):
-                total += info.st_size
-                if total > _limits.MAX_PACK_BYTES:
-                    limit = _limits.MAX_PACK_BYTES // MiB
-                    raise PackError(f"{folder}: the pack folder holds more than {limit} MiB")

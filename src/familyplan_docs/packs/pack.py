@@ -2,10 +2,18 @@
 
 A pack is a folder with ``pack.toml``, one ``<kind>.docx`` per document kind and a
 ``messages.po``. Finding packs by name is :mod:`familyplan_docs.packs.discovery`.
+
+A pack is untrusted: its files are read only as the pack's own regular files, within their
+size limits (:mod:`familyplan_docs.packs.files`), and every value is checked before it is
+used: text that is UTF-8 and holds no character a document cannot hold, a name (and the
+name of the pack it ``extends``) that is a plain name, tables that are tables. Any problem
+is a :class:`PackError` naming the file and the reason.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,15 +24,28 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
+from .. import _limits
 from .._errors import PackError, UnknownChoiceError
 from .._kinds import KINDS
-from .._text import fill
+from .._text import fill, illegal_character
+from .files import has_pack_file, read_pack_file
 from .guards import check_template_file
 
-__all__ = ["CATALOG", "MANIFEST", "Manifest", "Pack", "read_catalog", "read_manifest"]
+__all__ = [
+    "CATALOG",
+    "MANIFEST",
+    "PACK_NAME",
+    "Manifest",
+    "Pack",
+    "read_catalog",
+    "read_manifest",
+]
 
 MANIFEST = "pack.toml"
 CATALOG = "messages.po"
+
+PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""What a pack's name (and the name a pack ``extends``) looks like: ``da``, ``da-acme``."""
 
 
 @dataclass(frozen=True)
@@ -41,32 +62,84 @@ class Manifest:
 
 
 def read_manifest(folder: Path) -> Manifest:
-    """Read and check ``folder/pack.toml``; raise :class:`PackError` naming the problem."""
+    """Read and check ``folder/pack.toml``; raise :class:`PackError` naming the problem.
+
+    Only the tables this module knows are checked (``[legal]`` holds text, ``[settings]``
+    is a table); other tables are left to the code that reads them.
+    """
     path = folder / MANIFEST
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_pack_file(folder, MANIFEST, _limits.MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         raise PackError(f"{folder}: no {MANIFEST} (a pack folder needs one)") from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            f"{path}: not UTF-8 text (the byte 0x{raw[exc.start]:02X} at position "
+            f"{exc.start + 1}); save it as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PackError(f"{path}: not valid TOML: its values are nested too deeply") from None
+    return _manifest(path, data)
+
+
+def _manifest(path: Path, data: dict[str, Any]) -> Manifest:
     missing = [key for key in ("name", "locale") if not isinstance(data.get(key), str)]
     if missing:
         raise PackError(f"{path}: missing text value(s): {', '.join(missing)}")
+    name = _name(path, "name", data["name"])
+    extends = data.get("extends")
+    if extends is not None:
+        if not isinstance(extends, str):
+            raise PackError(f"{path}: extends must be the name of a pack")
+        extends = _name(path, "extends", extends)
     legal = data.get("legal", {})
     if not isinstance(legal, dict) or not all(isinstance(v, str) for v in legal.values()):
         raise PackError(f"{path}: [legal] must hold text values only")
-    extends = data.get("extends")
-    if extends is not None and not isinstance(extends, str):
-        raise PackError(f"{path}: extends must be the name of a pack")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise PackError(f"{path}: settings must be a table ([settings] with its keys below it)")
+    version = data.get("version", "0")
+    if not isinstance(version, str | int | float) or isinstance(version, bool):
+        raise PackError(f'{path}: version must be text such as "1.0.0"')
+    title = data.get("title", name)
+    if not isinstance(title, str):
+        raise PackError(f"{path}: title must be text")
+    texts = {"locale": data["locale"], "title": title, "version": str(version)}
+    texts |= {f"legal.{key}": value for key, value in legal.items()}
+    for key, value in texts.items():
+        _check_text(path, key, value, _limits.MAX_NAME if "." not in key else _limits.MAX_TEXT)
     return Manifest(
-        name=data["name"],
+        name=name,
         locale=data["locale"],
-        title=str(data.get("title", data["name"])),
-        version=str(data.get("version", "0")),
+        title=title,
+        version=str(version),
         extends=extends,
         legal=dict(legal),
-        settings=dict(data.get("settings", {})),
+        settings=dict(settings),
     )
+
+
+def _name(path: Path, key: str, value: str) -> str:
+    if not PACK_NAME.match(value):
+        raise PackError(
+            f"{path}: {key} = {value[:80]!r} is not a pack name; a name holds letters, digits, "
+            "'-', '_' and '.' (e.g. da-acme), never a folder"
+        )
+    return value
+
+
+def _check_text(path: Path, key: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise PackError(f"{path}: {key} is longer than {limit:,} characters")
+    bad = illegal_character(value)
+    if bad:
+        raise PackError(f"{path}: {key} holds {bad}, which a document cannot hold; remove it")
 
 
 @dataclass
@@ -104,14 +177,18 @@ class Pack:
     @property
     def legal(self) -> dict[str, str]:
         """Legal references, the parent's overridden by this pack's."""
-        base = self.parent.legal if self.parent else {}
-        return {**base, **self.manifest.legal}
+        merged: dict[str, str] = {}
+        for pack in reversed(self.chain()):
+            merged.update(pack.manifest.legal)
+        return merged
 
     @property
     def settings(self) -> dict[str, Any]:
         """Free settings of the pack (``[settings]``), the parent's overridden by this pack's."""
-        base = self.parent.settings if self.parent else {}
-        return {**base, **self.manifest.settings}
+        merged: dict[str, Any] = {}
+        for pack in reversed(self.chain()):
+            merged.update(pack.manifest.settings)
+        return merged
 
     def chain(self) -> list[Pack]:
         """Return this pack and its ancestors, nearest first."""
@@ -123,8 +200,12 @@ class Pack:
         return out
 
     def own_kinds(self) -> set[str]:
-        """Return the document kinds this pack's own folder holds."""
-        return {kind for kind in KINDS if (self.path / f"{kind}.docx").is_file()}
+        """Return the document kinds this pack's own folder holds.
+
+        An entry that is not a regular file (a link) counts: using it is refused, rather
+        than quietly taking the parent's document instead.
+        """
+        return {kind for kind in KINDS if has_pack_file(self.path, f"{kind}.docx")}
 
     def kinds(self) -> list[str]:
         """Return the kinds available through this pack and its ancestors, in toolbox order."""
@@ -135,14 +216,16 @@ class Pack:
         """Return the template file of *kind*, following ``extends``.
 
         Raises :class:`UnknownChoiceError` for an unknown kind and :class:`PackError`
-        when no pack in the chain holds it.
+        when no pack in the chain holds it, or the first that does holds a file that is
+        refused (a link, a damaged or hostile document:
+        :func:`familyplan_docs.packs.guards.check_template_file`).
         """
         if kind not in KINDS:
             raise UnknownChoiceError("document kind", kind, KINDS)
         for pack in self.chain():
-            candidate = pack.path / f"{kind}.docx"
-            if candidate.is_file():
-                check_template_file(candidate)  # size, zip bomb, <!DOCTYPE>: PackError
+            if has_pack_file(pack.path, f"{kind}.docx"):
+                candidate = pack.path / f"{kind}.docx"
+                check_template_file(candidate)  # link, size, zip bomb, <!DOCTYPE>: PackError
                 return candidate
         tried = ", ".join(str(p.path) for p in self.chain())
         raise PackError(f"pack {self.name!r} has no {kind}.docx (looked in: {tried})")
@@ -175,16 +258,35 @@ class Pack:
 
 
 def read_catalog(path: Path) -> dict[str, str]:
-    """Read a gettext ``.po`` file with babel; missing file gives an empty catalog."""
-    if not path.is_file():
+    """Read a gettext ``.po`` file with babel; a missing file gives an empty catalog.
+
+    The file is read as the pack's own regular file, at most
+    :data:`~familyplan_docs._limits.MAX_CATALOG_BYTES`; a label longer than
+    :data:`~familyplan_docs._limits.MAX_TEXT` characters or holding a character a document
+    cannot hold is refused. Raises :class:`PackError` naming the file and the entry.
+    """
+    try:
+        raw = read_pack_file(path.parent, path.name, _limits.MAX_CATALOG_BYTES)
+    except FileNotFoundError:
         return {}
-    with path.open("rb") as handle:
-        try:
-            catalog = read_po(handle, abort_invalid=True)
-        except Exception as exc:
-            raise PackError(f"{path}: not a valid gettext catalog: {exc}") from None
-    return {
+    try:
+        catalog = read_po(io.BytesIO(raw), abort_invalid=True)
+    except Exception as exc:  # babel raises many kinds on a damaged catalog
+        raise PackError(f"{path}: not a valid gettext catalog: {exc}") from None
+    entries = {
         str(msg.id): str(msg.string)
         for msg in catalog
         if msg.id and isinstance(msg.string, str) and msg.string and not msg.fuzzy
     }
+    for msgid, text in entries.items():
+        if len(text) > _limits.MAX_TEXT:
+            raise PackError(
+                f"{path}: the label {msgid[:80]!r} is longer than {_limits.MAX_TEXT:,} characters"
+            )
+        bad = illegal_character(text)
+        if bad:
+            raise PackError(
+                f"{path}: the label {msgid[:80]!r} holds {bad}, which a document cannot hold; "
+                "remove it"
+            )
+    return entries

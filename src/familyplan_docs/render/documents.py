@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -19,17 +20,19 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
-from .._errors import TemplateRenderError, ToolMissingError, UnknownChoiceError
+from .._errors import FamilyPlanError, TemplateRenderError, ToolMissingError, UnknownChoiceError
 from .._files import check_folder_target, staging_folder
 from .._kinds import FAMILY_FACING, KINDS
 from ..model.enums import Closeness, MapSector
 from ..model.plan import FamilyPlan
 from ..netmap.draw import MapEntry, draw_network_map
+from ..packs.guards import load_template
 from ..packs.pack import Pack
-from .budget import RenderLimitError, render_budget
+from .budget import NUMBER_RUN, RenderLimitError, render_budget
 from .compiled.template import compiled_template
 from .compiled.xml import parse_body
 from .environment import make_environment
+from .sandbox import refuse_declarations
 from .shared import (
     SharedContext,
     SharedValueChanged,
@@ -42,6 +45,20 @@ MAP_IMAGE = "network_map_image"
 """Context name of the drawn network map; computed only for templates that use it."""
 
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_XML_PARTS = (".xml", ".rels", ".vml", ".svg")
+
+
+class _CheckedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with each rendered part checked for markup declarations before it is parsed,
+    and the rendered body read as the compiled engine reads it: never cut short."""
+
+    def fix_tables(self, xml: str) -> Any:
+        return parse_body(xml)
+
+    def render_xml_part(self, src_xml: Any, part: Any, context: Any, jinja_env: Any = None) -> Any:
+        xml = super().render_xml_part(src_xml, part, context, jinja_env)
+        refuse_declarations(xml, str(getattr(part, "partname", "a part")).lstrip("/"))
+        return xml
 
 
 def select_kinds(kinds: Iterable[str] | None, pack: Pack | None = None) -> list[str]:
@@ -96,12 +113,12 @@ def render_to(
     context is rendered once more with a context of its own.
     """
     source = pack.document(kind)
+    if context is not None and (context.plan is not plan or context.pack is not pack):
+        raise ValueError("the shared context was built for another plan or pack")
     try:
         if context is None:
             _render_document(source, plan, pack, new_context(plan, pack), target)
             return
-        if context.plan is not plan or context.pack is not pack:
-            raise ValueError("the shared context was built for another plan or pack")
         try:
             with protect_shared(context):
                 _render_document(source, plan, pack, dict(context.values), target)
@@ -118,6 +135,20 @@ def render_to(
         line = getattr(exc, "docx_context", None)
         where = f" near: {' '.join(t for t in line if t.strip())[:200]}" if line else ""
         raise TemplateRenderError(f"{source}: {type(exc).__name__}: {exc}{where}") from None
+    except FamilyPlanError:
+        raise
+    except MemoryError:
+        raise TemplateRenderError(
+            f"{source}: rendering needs more memory than there is; the template does too much"
+        ) from None
+    except RecursionError:
+        raise TemplateRenderError(f"{source}: the template nests too deeply to render") from None
+    except Exception as exc:  # an untrusted template can make output no library expects
+        message = NUMBER_RUN.sub("…", str(exc))[:300]  # never an ID number from the data
+        raise TemplateRenderError(
+            f"{source}: the document cannot be made ({type(exc).__name__}: {message}); "
+            "does the template write raw markup (|safe)?"
+        ) from None
 
 
 def _render_document(
@@ -136,7 +167,8 @@ def _render_document(
             context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
         job.render(context, target, alt_text=alt)
         return
-    tpl = _DocxTemplate(str(source))  # a template only plain docxtpl renders faithfully
+    # a template only plain docxtpl renders faithfully; read as the guard measured it
+    tpl = _CheckedDocxTemplate(load_template(source).honest())
     tpl.init_docx()
     if MAP_IMAGE in tpl.get_xml():
         context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
@@ -144,14 +176,16 @@ def _render_document(
         tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:
         _set_alt_text(tpl, alt)
-    tpl.save(target)
-
-
-class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
-    """docxtpl, reading the rendered body as the compiled engine does: never cut short."""
-
-    def fix_tables(self, xml: str) -> Any:
-        return parse_body(xml)
+    out = io.BytesIO()
+    tpl.save(out)
+    with zipfile.ZipFile(out) as archive:  # written just now: its headers are honest
+        for info in archive.infolist():
+            if info.filename.lower().endswith(_XML_PARTS):
+                refuse_declarations(archive.read(info), info.filename)
+    if isinstance(target, Path):
+        target.write_bytes(out.getvalue())
+    else:
+        target.write(out.getvalue())
 
 
 ToPdf = Callable[[Sequence[Path], Path], list[Path]]

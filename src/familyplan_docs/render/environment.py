@@ -24,7 +24,9 @@ from markupsafe import Markup, escape
 
 from ..packs.labels import LABELLED_ENUMS, label_id
 from ..packs.pack import Pack
-from .budget import active_budget, guard_filter
+from .budget import active_budget
+from .filters import guard_filter
+from .predict import check_text_size
 from .sandbox import BudgetedEnvironment
 from .values import Blank
 
@@ -97,7 +99,7 @@ class Formatter:
         if isinstance(values, Blank):
             return ""
         texts = (self.text(v) for v in values)
-        return sep.join(t for t in texts if t)
+        return sep.join([t for t in texts if t])
 
     def text(self, value: Any) -> str:
         """Any value as the text a document shows."""
@@ -143,6 +145,7 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
         elif hasattr(value, "__html__"):  # markup made by the engine (images, rich text)
             return value
         else:
+            check_text_size(value)  # a list of a million long texts is not written out
             out = _protect(fmt.text(value))
         budget = active_budget.get()
         if budget is not None:

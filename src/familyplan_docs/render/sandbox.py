@@ -1,36 +1,47 @@
 """The sandboxed Jinja environment that renders within a budget.
 
 :class:`BudgetedEnvironment` is jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`
-with every call, attribute and item access, operator and loop checked against the render
-budget (:mod:`familyplan_docs.render.budget`), and compiled templates that count what they make.
+with every call, attribute and item access, operator, comparison and loop checked against
+the render budget (:mod:`familyplan_docs.render.budget`): what each would cost is predicted
+before it runs (:mod:`.predict`), so the budget holds inside one call too, and compiled
+templates count what they make. Comparisons are compiled as calls
+(:class:`BudgetedCodeGenerator`) so they can be checked like everything else.
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterable, MutableMapping
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sized
 from types import BuiltinMethodType, CodeType, MethodType
 from typing import Any
 
 from jinja2 import Environment, Template, nodes
-from jinja2.exceptions import TemplateError, TemplateRuntimeError
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.exceptions import SecurityError, TemplateError, TemplateRuntimeError
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
+from .. import _limits
 from .budget import (
     NUMBER_RUN,
     RenderLimitError,
     active_budget,
-    after_call,
-    bound_method,
     check_int,
-    markup_join,
-    predict_binop,
-    predict_call,
     render_budget,
     safe_lipsum,
     safe_range,
     size_of,
+)
+from .costs import bounded, deadline, is_large
+from .predict import (
+    after_call,
+    bound_method,
+    markup_join,
+    predict_binop,
+    predict_compare,
+    prepare_call,
     str_join,
 )
 from .shared import SharedValueChanged, changes_shared
@@ -80,6 +91,44 @@ class BudgetedTemplate(Template):
                 raise TemplateRuntimeError(f"{type(exc).__name__}: {message}") from None
 
 
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda a, b: operator.contains(b, a),
+    "notin": lambda a, b: not operator.contains(b, a),
+}
+
+
+class BudgetedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with comparisons made by :meth:`BudgetedEnvironment.compare`."""
+
+    @optimizeconst
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        """``a == b`` as ``environment.compare(a, 'eq', b)``.
+
+        A chain (``a < b < c``) passes the later operands as functions, so each is
+        evaluated once and only when needed, as in Python.
+        """
+        if len(node.ops) == 1:
+            self.write("environment.compare(")
+            self.visit(node.expr, frame)
+            self.write(f", {node.ops[0].op!r}, ")
+            self.visit(node.ops[0].expr, frame)
+            self.write(")")
+            return
+        self.write("environment.compare_chain(")
+        self.visit(node.expr, frame)
+        for op in node.ops:
+            self.write(f", ({op.op!r}, lambda: ")
+            self.visit(op.expr, frame)
+            self.write(")")
+        self.write(")")
+
+
 class BudgetedEnvironment(SandboxedEnvironment):
     """jinja2's sandbox, with every render bounded in time, size, loop turns and numbers.
 
@@ -91,6 +140,7 @@ class BudgetedEnvironment(SandboxedEnvironment):
     """
 
     template_class = BudgetedTemplate
+    code_generator_class = BudgetedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -99,9 +149,36 @@ class BudgetedEnvironment(SandboxedEnvironment):
         self.globals["lipsum"] = safe_lipsum
 
     def budget_loop(self, iterable: Any) -> Any:
-        """The iterable of a ``{% for %}`` loop, counted against the running budget."""
+        """The iterable of a ``{% for %}`` loop, counted against the running budget.
+
+        A generator (``|map``, ``|select`` …) yields at most a list's worth of items, so
+        ``loop.length``, which makes a list of it, stays within the list limit.
+        """
         budget = active_budget.get()
+        if isinstance(iterable, Iterator) and not isinstance(iterable, Sized):
+            iterable = bounded(iterable, _limits.RENDER_MAX_ITEMS)
         return iterable if budget is None else budget.loop(iterable)
+
+    def compare(self, left: Any, op: str, right: Any) -> Any:
+        """A comparison from a template (``==``, ``<``, ``in`` …), refused when too costly."""
+        budget = active_budget.get()
+        if budget is not None:
+            budget.check_time()
+        predict_compare(op, left, right)
+        if op in ("in", "notin") and isinstance(right, Iterator) and not isinstance(right, Sized):
+            right = bounded(right, _limits.RENDER_MAX_ITEMS)
+        return _COMPARE[op](left, right)
+
+    def compare_chain(self, left: Any, *rest: tuple[str, Callable[[], Any]]) -> Any:
+        """A chained comparison (``a < b < c``): each operand evaluated once, when needed."""
+        result: Any = True
+        for op, operand in rest:
+            right = operand()
+            result = self.compare(left, op, right)
+            if not result:
+                return result
+            left = right
+        return result
 
     def _generate(
         self,
@@ -143,8 +220,10 @@ class BudgetedEnvironment(SandboxedEnvironment):
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Call from a template: check the clock, refuse huge results, count what is made.
 
-        A call that would change a list of a shared context is not made
-        (:mod:`familyplan_docs.render.shared`).
+        What the call would make and the work it would do are predicted first
+        (:func:`.predict.prepare_call`); Python code inside a call on large values runs
+        under the render's deadline. A call that would change a list of a shared context
+        is not made (:mod:`familyplan_docs.render.shared`).
         """
         budget = active_budget.get()
         if budget is not None:
@@ -153,8 +232,12 @@ class BudgetedEnvironment(SandboxedEnvironment):
                 args = (budget.loop(args[0]), *args[1:])
         if changes_shared(*bound_method(obj), args):  # the caller renders again, unshared
             raise SharedValueChanged(*((budget.seconds, budget.deadline) if budget else ()))
-        predict_call(obj, args, kwargs)
-        result = super().call(context, obj, *args, **kwargs)
+        args, kwargs = prepare_call(obj, args, kwargs)
+        if is_large(bound_method(obj)[0], *args, *kwargs.values()):
+            with deadline(budget):  # Python code inside the call stops when time is up
+                result = super().call(context, obj, *args, **kwargs)
+        else:
+            result = super().call(context, obj, *args, **kwargs)
         after_call(obj, result)
         return result
 
@@ -210,3 +293,26 @@ def _is_budgeted(node: nodes.Node) -> bool:
         and isinstance(node.node, nodes.EnvironmentAttribute)
         and node.node.name == "budget_loop"
     )
+
+
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[)")
+"""A markup declaration (``<!DOCTYPE``, ``<!ENTITY`` …): anything after ``<!`` but a comment."""
+_DECLARATION_BYTES = re.compile(rb"<!(?!--|\[CDATA\[)")
+
+
+def refuse_declarations(xml: str | bytes, part: str) -> None:
+    """Refuse a rendered part that holds a document type or entity declaration.
+
+    A template can write raw markup (``|safe``); a ``<!DOCTYPE>`` with entities in a
+    document would make every program that opens it expand or fetch them. Raises a
+    :class:`jinja2.exceptions.SecurityError` naming the part.
+    """
+    if isinstance(xml, bytes):
+        found = b"<!" in xml and _DECLARATION_BYTES.search(xml) is not None
+    else:
+        found = "<!" in xml and _DECLARATION.search(xml) is not None
+    if found:
+        raise SecurityError(
+            f"the template writes a markup declaration (<!DOCTYPE …> or <!ENTITY …>) into "
+            f"{part}; a document never holds one"
+        )

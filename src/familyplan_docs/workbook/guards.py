@@ -1,14 +1,22 @@
 """Checks made before an untrusted workbook is opened: is it an .xlsx, and is it small enough.
 
 openpyxl parses the workbook's XML with defusedxml (a dependency), which refuses entity
-expansion and external entities. The limits below bound what one read may cost.
+expansion and external entities. The limits below bound what one read may cost: every part
+is unpacked here with its size measured while reading (never taken from the zip header),
+and openpyxl is given an honest copy of the package (:class:`CheckedWorkbook`), so a part
+that lies about its size cannot make it unpack more. What each sheet hides (hidden rows
+and columns, merged cells: :mod:`.hidden`) is found on the way.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
 
 from .._limits import WORKBOOK_MAX_CELLS as MAX_CELLS
 from .._limits import WORKBOOK_MAX_COLUMNS as MAX_COLUMNS
@@ -16,7 +24,18 @@ from .._limits import WORKBOOK_MAX_FILE_BYTES as MAX_FILE_BYTES
 from .._limits import WORKBOOK_MAX_ROWS as MAX_ROWS
 from .._limits import WORKBOOK_MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES
 from .._limits import WORKBOOK_MAX_ZIP_ENTRIES as MAX_ZIP_ENTRIES
-from .._ooxml import CONTENT_TYPES, DAMAGED, PackageProblem, content_types, open_package
+from .._ooxml import (
+    CONTENT_TYPES,
+    DAMAGED,
+    PackageProblem,
+    PartData,
+    content_types,
+    honest_package,
+    open_package,
+    parse_content_types,
+    read_parts,
+)
+from .hidden import HiddenLines, ListedSheet, hidden_lines, sheets_of
 
 __all__ = [
     "MAX_CELLS",
@@ -25,7 +44,9 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_ZIP_ENTRIES",
+    "CheckedWorkbook",
     "check_xlsx",
+    "inspect_xlsx",
     "without_empty_cells",
 ]
 
@@ -57,8 +78,26 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
 
+@dataclass(frozen=True)
+class CheckedWorkbook:
+    """A workbook that passed the checks: an honest copy, and what each sheet hides."""
+
+    package: bytes
+    """The package written afresh from the measured parts (give this to openpyxl)."""
+    hidden: dict[str, HiddenLines]
+    """What each worksheet part hides, by part name (``xl/worksheets/sheet1.xml``)."""
+    sheets: dict[str, ListedSheet]
+    """Every sheet the workbook lists, by title: its part and its state (hidden or not)."""
+
+
 def check_xlsx(data: bytes) -> str | None:
     """Return why *data* is not an acceptable .xlsx workbook, or None when it is."""
+    checked = inspect_xlsx(data)
+    return checked if isinstance(checked, str) else None
+
+
+def inspect_xlsx(data: bytes) -> CheckedWorkbook | str:
+    """Check *data* as an .xlsx workbook: the reason it is refused, or the checked workbook."""
     if len(data) > MAX_FILE_BYTES:
         return f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
     if data.startswith(_OLE2):
@@ -73,7 +112,42 @@ def check_xlsx(data: bytes) -> str | None:
     except PackageProblem:
         return "not an .xlsx workbook: the zip package is damaged"
     with archive:
-        return _check_archive(archive)
+        refusal = _check_archive(archive)
+        if refusal:
+            return refusal
+        try:
+            parts = read_parts(
+                archive,
+                part_limit=MAX_UNCOMPRESSED_BYTES,
+                total_limit=MAX_UNCOMPRESSED_BYTES,
+                max_parts=MAX_ZIP_ENTRIES,
+            )
+        except PackageProblem as problem:
+            return f"the workbook is damaged: {problem}"
+    return _checked(parts)
+
+
+def _checked(parts: list[PartData]) -> CheckedWorkbook | str:
+    by_name = {part.name: part for part in parts}
+    types = parse_content_types(by_name[CONTENT_TYPES].data)
+    main = next((name for name, kind in types.overrides.items() if kind == _XLSX_MAIN), "")
+    main = next((name for name in by_name if name.lower() == main), "")
+    rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    if main not in by_name or rels not in by_name:
+        return "the workbook is damaged: its workbook part or its relationships are missing"
+    hidden = {}
+    try:
+        sheets = sheets_of(main, by_name[main].data, by_name[rels].data)
+        for part in parts:
+            if _is_sheet(part.name):
+                hidden[part.name] = hidden_lines(part.data)
+    except etree.LxmlError:
+        return "the workbook is damaged: a part is not well-formed XML"
+    return CheckedWorkbook(honest_package(parts), hidden, sheets)
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _check_archive(archive: zipfile.ZipFile) -> str | None:
@@ -120,8 +194,7 @@ def _check_row_numbers(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
     in chunks for row numbers and rows instead.
     """
     for info in infos:
-        name = info.filename
-        if not _is_sheet(name):
+        if not _is_sheet(info.filename):
             continue
         tail = b""
         rows = 0
@@ -143,10 +216,6 @@ def _check_row_numbers(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
                     )
                 tail = data[-256:]
     return None
-
-
-def _is_sheet(name: str) -> bool:
-    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")

@@ -5,6 +5,11 @@ Every problem is collected and raised at once as :class:`InputError`, each with 
 fit their column (:mod:`.cells`), formulas where a value belongs, references to a
 member, meeting or consent that does not exist, and the model's own checks mapped back to the
 sheet, row and column they came from. Nothing is printed of a personal ID number.
+
+Only what the coordinator can see is read: a hidden sheet (other than the workbook's own
+``lists`` and ``meta``) is refused, and so is a value in a hidden row or column or under a
+merged cell (:mod:`.hidden`). The hidden ``meta`` sheet names the workbook's pack by name,
+looked up only among the packs the program is configured with (never a folder).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from .._ooxml import DAMAGED
 from .._text import norm
 from ..model.load import validate_plan
 from ..model.plan import FamilyPlan
-from ..packs.discovery import load_pack
+from ..packs.discovery import load_pack, load_pack_named
 from ..packs.pack import Pack
 from .assemble import Assembler, Place, Record
 from .cells import CellError, Vocabulary, convert
@@ -37,12 +42,15 @@ from .guards import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    check_xlsx,
+    CheckedWorkbook,
+    inspect_xlsx,
     without_empty_cells,
 )
+from .hidden import ListedSheet, column_letter
 from .layout import (
     FIRST_DATA_ROW,
     FORMAT_VERSION,
+    LIST_SHEET,
     META_SHEET,
     PLAN_FIELD_BY_KEY,
     PLAN_FIRST_ROW,
@@ -86,24 +94,23 @@ def read_workbook(path: str | Path, *, packs: Sequence[str | Path] = ()) -> Fami
         raise InputError(
             source, [Problem("", f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB")]
         )
-    data = path.read_bytes()
-    refusal = check_xlsx(data)
-    if refusal:
-        raise InputError(source, [Problem("", refusal)])
-    data = without_empty_cells(data)
+    checked = inspect_xlsx(path.read_bytes())
+    if isinstance(checked, str):
+        raise InputError(source, [Problem("", checked)])
+    package = without_empty_cells(checked.package)
     with warnings.catch_warnings():
         # openpyxl warns about parts it ignores (extensions, print settings): not our concern
         warnings.simplefilter("ignore", UserWarning)
         try:
             workbook = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+                io.BytesIO(package), read_only=True, data_only=False, keep_links=False
             )
         except Exception as exc:  # openpyxl raises many kinds on a damaged package
             raise InputError(
                 source, [Problem("", f"the workbook cannot be opened ({type(exc).__name__})")]
             ) from None
         try:
-            return _Reader(workbook, source, packs).read()
+            return _Reader(workbook, source, packs, checked).read()
         except _DAMAGED as exc:
             raise InputError(
                 source,
@@ -114,16 +121,25 @@ def read_workbook(path: str | Path, *, packs: Sequence[str | Path] = ()) -> Fami
 
 
 class _Reader:
-    def __init__(self, workbook: Any, source: str, packs: Sequence[str | Path]) -> None:
+    def __init__(
+        self,
+        workbook: Any,
+        source: str,
+        packs: Sequence[str | Path],
+        checked: CheckedWorkbook,
+    ) -> None:
         self.wb = workbook
         self.source = source
         self.packs = packs
+        self.checked = checked
+        self._reported: dict[str, set[tuple[str, int]]] = {}
         self.cells = 0
 
     def fail(self, message: str) -> InputError:
         return InputError(self.source, [Problem("", message)])
 
     def read(self) -> FamilyPlan:
+        self._refuse_hidden_sheets()
         meta = self._meta()
         pack = self._pack(meta)
         others = []
@@ -153,6 +169,62 @@ class _Reader:
         if out.problems or plan is None:
             raise InputError(self.source, out.render())
         return plan
+
+    # -- what the coordinator cannot see ---------------------------------------------------
+
+    def _refuse_hidden_sheets(self) -> None:
+        listed = self.checked.sheets
+        hidden = [
+            ws.title
+            for ws in self.wb.worksheets
+            if ws.title not in (LIST_SHEET, META_SHEET)
+            and (ws.sheet_state != "visible" or _state(listed, ws.title) != "visible")
+        ]
+        if hidden:
+            raise InputError(
+                self.source,
+                [
+                    Problem(
+                        f"Sheet {title!r}",
+                        "is hidden, so no one filling in the workbook can see what it holds; "
+                        "unhide it (right-click a sheet tab → Unhide) and move what belongs "
+                        "to the plan to its own sheet, or delete it",
+                    )
+                    for title in hidden
+                ],
+            )
+
+    def _hidden_cells(self, ws: Any, key: str, n: int, cells: Any) -> None:
+        """Report a value the sheet hides in row *n*: once per row and once per column."""
+        sheet = self.checked.sheets.get(ws.title)
+        lines = self.checked.hidden.get(sheet.part) if sheet else None
+        if lines is None:  # a sheet openpyxl reads that the workbook part does not list
+            self._refuse(Place(key), "cannot be matched to its part; the workbook is damaged")
+        assert lines is not None
+        if not lines.hides_anything:
+            return
+        reported = self._reported.setdefault(key, set())
+        for i, cell in enumerate(cells):
+            if _blank(cell.value):
+                continue
+            column = i + 1
+            letter = column_letter(column)
+            if lines.row_hidden(n):
+                what, spot = "the row is hidden (or too low to read)", ("row", n)
+            elif lines.column_hidden(column):
+                what, spot = f"column {letter} is hidden (or too narrow to read)", ("col", column)
+            elif lines.covered(n, column):
+                what, spot = f"the cell {letter}{n} is covered by merged cells", ("cell", n)
+            else:
+                continue
+            if spot in reported:
+                continue
+            reported.add(spot)
+            self.out.problem(
+                Place(key, n),
+                f"holds a value in column {letter} that cannot be seen: {what}; unhide it "
+                "(or unmerge the cells) and check the value, or delete it",
+            )
 
     # -- meta and pack ---------------------------------------------------------------------
 
@@ -191,12 +263,12 @@ class _Reader:
         locale = meta.get("locale")
         if not isinstance(name, str) or not name.strip():
             raise self.fail("the hidden 'meta' sheet does not say which pack wrote the workbook")
-        try:
-            return load_pack(name.strip(), self.packs)
+        try:  # by name only: the workbook chooses among the configured packs, never a folder
+            return load_pack_named(name.strip(), self.packs)
         except FamilyPlanError as first:
             if isinstance(locale, str) and locale.strip():
                 try:
-                    return load_pack(locale.strip(), self.packs)
+                    return load_pack_named(locale.strip(), self.packs)
                 except FamilyPlanError:
                     pass
             raise self.fail(
@@ -230,6 +302,7 @@ class _Reader:
             filled = sum(1 for c in cells if not _blank(c.value))
             if not filled:
                 continue
+            self._hidden_cells(ws, key, n, cells)
             if n >= FIRST_DATA_ROW + MAX_ROWS:
                 self._refuse(
                     Place(key, n), f"the sheet has more than {MAX_ROWS} rows; split the plan"
@@ -336,6 +409,12 @@ class _Reader:
             if record.values or record.bad:
                 records.append(record)
         return records
+
+
+def _state(sheets: dict[str, ListedSheet], title: str) -> str:
+    """A sheet's state as the workbook part lists it (a sheet it does not list: visible)."""
+    sheet = sheets.get(title)
+    return sheet.state if sheet is not None else "visible"
 
 
 def _blank(value: Any) -> bool:

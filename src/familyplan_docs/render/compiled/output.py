@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..._errors import TemplateRenderError
 from ..budget import render_budget
+from ..sandbox import refuse_declarations
 from .media import KnownImage, MediaParts, PartSink, Rel, add_rels, add_types
 from .package import DateTime, Entry, zip_bytes
 from .xml import number_drawings, parse_body, post_process, with_context
@@ -52,7 +53,9 @@ def _render_xml(part: Part, context: Mapping[str, Any]) -> str:
         rendered = part.template.render(context)
     except TemplateError as exc:
         raise with_context(exc, part.source) from None
-    return post_process(rendered)
+    xml = post_process(rendered)
+    refuse_declarations(xml, part.entry)  # before any XML parser sees it
+    return xml
 
 
 def header_footer_data(xml: str) -> bytes:

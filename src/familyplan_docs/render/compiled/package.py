@@ -1,9 +1,11 @@
 """The zip package of a compiled template: entries compressed once, copied into every output.
 
-A template's entries are read and compressed once (:func:`read_entries`); a render writes
-them in the template's order with :func:`zip_bytes`, compressing only the entries it
-changed (:meth:`Entry.make`). Deflate at zip's default level, no zip64 (a document is far
-below 4 GiB), flags and attributes as Python's :mod:`zipfile` writes them.
+A template's entries (its parts as :func:`familyplan_docs.packs.guards.load_template` read
+and measured them) are compressed once (:func:`read_entries`); a render writes them in the
+template's order with :func:`zip_bytes`, compressing only the entries it changed
+(:meth:`Entry.make`). Deflate at zip's default level, no zip64 (a document is far below
+4 GiB), flags and attributes as Python's :mod:`zipfile` writes them. No entry whose name
+points outside the package (``../x``, ``/x``) is ever written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+
+from ..._errors import TemplateRenderError
+from ..._ooxml import PartData, name_problem
 
 __all__ = ["DateTime", "Entry", "read_entries", "zip_bytes"]
 
@@ -75,6 +79,9 @@ def zip_bytes(entries: Iterable[Entry]) -> bytes:
     central: list[bytes] = []
     count = 0
     for entry in entries:
+        problem = name_problem(entry.name)
+        if problem:  # the template guard refuses such a part; this holds for any entry
+            raise TemplateRenderError(f"the zip entry {entry.name!r} {problem}; not written")
         name = entry.name.encode("utf-8")
         flags = 0 if entry.name.isascii() else 0x800
         dos_date, dos_time = _dos_time(entry.date_time)
@@ -132,11 +139,6 @@ def zip_bytes(entries: Iterable[Entry]) -> bytes:
     return out.getvalue()
 
 
-def read_entries(source: Path) -> list[Entry]:
-    """Every entry of the zip file *source*, in its order, compressed once more."""
-    entries = []
-    with zipfile.ZipFile(source) as archive:
-        for info in archive.infolist():
-            data = archive.read(info)
-            entries.append(Entry.make(info.filename, data, info.date_time, info.external_attr))
-    return entries
+def read_entries(parts: Iterable[PartData]) -> list[Entry]:
+    """Every part of a template, in its order, compressed once more."""
+    return [Entry.make(p.name, p.data, p.date_time, p.external_attr) for p in parts]

@@ -48,9 +48,12 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docxtpl import DocxTemplate
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..._errors import PackError
+from ...packs.guards import load_template
 from ...packs.pack import CATALOG, MANIFEST, Pack
 from ..environment import make_environment
 from .media import KnownImage, Rel
@@ -155,7 +158,8 @@ def _fixed_output(part: Part, make: Callable[[str], bytes]) -> bytes | None:
 
 
 def _compile(source: Path, env: SandboxedEnvironment) -> CompiledTemplate:
-    tpl = DocxTemplate(str(source))
+    template = load_template(source)  # read once, measured and checked: PackError
+    tpl = DocxTemplate(template.honest())
     tpl.init_docx()
     document = tpl.docx
     main = document.part
@@ -197,7 +201,7 @@ def _compile(source: Path, env: SandboxedEnvironment) -> CompiledTemplate:
     properties = tuple((name, text_template(env, getattr(props, name))) for name in PROPERTIES)
 
     images = tuple(KnownImage(str(p.partname), p.sha1, p.partname.idx) for p in package.image_parts)
-    entries = read_entries(source)
+    entries = read_entries(template.parts)
     names = {e.name for e in entries}
     core_entry = _entry_name(core_part.partname)
     needed = [body.entry, core_entry, CONTENT_TYPES]
@@ -274,7 +278,9 @@ def compiled_template(source: Path, pack: Pack) -> CompiledTemplate | None:
     """Return *source* compiled for *pack*, compiling it on first use.
 
     None means the template needs plain docxtpl. A Jinja syntax error raises the
-    :class:`jinja2.TemplateSyntaxError` docxtpl would raise (with ``docx_context``).
+    :class:`jinja2.TemplateSyntaxError` docxtpl would raise (with ``docx_context``); tags
+    nested too deeply raise one too; a file that is not a usable Word document raises
+    :class:`PackError`.
     """
     stat = os.stat(source)
     key = (str(source), stat.st_mtime_ns, stat.st_size, pack_key(pack))
@@ -288,6 +294,17 @@ def compiled_template(source: Path, pack: Pack) -> CompiledTemplate | None:
         compiled = _compile(source, env)
     except _NotCompilable:
         compiled = None
+    except (TemplateError, PackError):
+        raise
+    except RecursionError:
+        raise TemplateSyntaxError(
+            "the template nests its tags (if, for, macro …) too deeply to be read", lineno=1
+        ) from None
+    except Exception as exc:  # python-docx and docxtpl fail in many ways on a damaged file
+        raise PackError(
+            f"{source}: cannot be read as a Word document ({type(exc).__name__}: {exc}); "
+            "open it in Word and save it again"
+        ) from None
     finally:
         release_memory()
     with _lock:
