@@ -36,6 +36,7 @@ with warnings.catch_warnings():  # hypothesis imports this to report a failure; 
 
 from familyplan_docs import KINDS, InputError, list_packs, load_pack, plan_from_json
 from familyplan_docs.delivery.pdf import convert_to_xlsx
+from familyplan_docs.model.formats import SPACE_CHARS
 from familyplan_docs.model.plan import FamilyPlan
 from familyplan_docs.render.documents import render_to
 from familyplan_docs.workbook.read import read_workbook
@@ -179,7 +180,8 @@ def joined(max_pieces: int) -> st.SearchStrategy[str]:
 TEXT = joined(4)
 VISIBLE = st.text(
     st.characters(
-        exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), exclude_characters="\ufffe\uffff"
+        exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp"),
+        exclude_characters=SPACE_CHARS + "\ufffe\uffff",
     ),
     min_size=1,
     max_size=6,
@@ -207,7 +209,7 @@ def normalized(text: str) -> str:
 
     An optional text that is empty after this is stored as None.
     """
-    return text.strip().replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip(SPACE_CHARS).replace("\r\n", "\n").replace("\r", "\n")
 
 
 # -- which fields each document shows -------------------------------------------------------------

@@ -135,7 +135,7 @@ def render_to(
         line = getattr(exc, "docx_context", None)
         where = f" near: {' '.join(t for t in line if t.strip())[:200]}" if line else ""
         raise TemplateRenderError(f"{source}: {type(exc).__name__}: {exc}{where}") from None
-    except FamilyPlanError:
+    except (FamilyPlanError, OSError):  # bad input, or writing the output failed (disk full)
         raise
     except MemoryError:
         raise TemplateRenderError(
