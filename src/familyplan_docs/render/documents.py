@@ -29,6 +29,7 @@ from ..packs.pack import Pack
 from .budget import render_budget
 from .compiled.template import compiled_template
 from .environment import make_environment
+from .provenance import add_provenance_to_zip, provenance
 from .shared import (
     SharedContext,
     SharedValueChanged,
@@ -141,7 +142,13 @@ def _render_document(
         tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:
         _set_alt_text(tpl, alt)
-    tpl.save(target)
+    saved = io.BytesIO()
+    tpl.save(saved)
+    data = add_provenance_to_zip(saved.getvalue(), provenance(pack, source))
+    if isinstance(target, Path):
+        target.write_bytes(data)
+    else:
+        target.write(data)
 
 
 ToPdf = Callable[[Sequence[Path], Path], list[Path]]
