@@ -132,7 +132,7 @@ def used_namespaces(root: etree._Element) -> set[str]:
     used: set[str] = set()
     for description in _descriptions(root):
         for name in description.attrib:
-            if name.startswith("{"):
+            if name.startswith("{") and not name.startswith(f"{{{RDF}}}"):
                 used.add(name[1:].split("}", 1)[0])
         for child in description:
             if isinstance(child.tag, str) and child.tag.startswith("{"):
