@@ -7,6 +7,7 @@ printed with its place), 1 for any other failure (a broken pack, a missing tool)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -53,7 +54,18 @@ def _add_output(p: argparse.ArgumentParser) -> None:
         metavar="K1,K2",
         help=f"document kinds, comma-separated (default: all): {', '.join(KINDS)}",
     )
-    p.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    p.add_argument(
+        "--pdf", action="store_true", help="also write PDF/A + PDF/UA files (needs LibreOffice)"
+    )
+    _add_bundle(p)
+
+
+def _add_bundle(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--bundle",
+        action="store_true",
+        help="also write bundle.pdf: every document in one PDF, a bookmark each (implies --pdf)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="render every bundled sample, filled and blank")
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--pdf", action="store_true")
+    _add_bundle(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("workbook", help="write the Excel input workbook of a pack")
@@ -130,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--on", type=date.fromisoformat, help="date to check consent on (ISO)")
     p.add_argument("--pdf", action="store_true")
+    _add_bundle(p)
     p.set_defaults(func=cmd_distribute)
     return parser
 
@@ -141,6 +155,7 @@ def _batch_with_progress(args: argparse.Namespace) -> BatchResult:
         "kinds": _kinds(args.documents),
         "templates": args.templates,
         "pdf": args.pdf,
+        "bundle": args.bundle,
         "jobs": args.jobs,
     }
     if not sys.stderr.isatty():
@@ -185,7 +200,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     plan = load_plan(args.input, templates=args.templates)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
-        templates=args.templates, pdf=args.pdf,
+        templates=args.templates, pdf=args.pdf, bundle=args.bundle,
     )  # fmt: skip
     print(f"wrote {len(paths)} file(s) to {args.out}")
     return 0
@@ -194,7 +209,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_blank(args: argparse.Namespace) -> int:
     paths = api.render_blank(
         args.out, locale=args.locale, kinds=_kinds(args.documents),
-        templates=args.templates, pdf=args.pdf,
+        templates=args.templates, pdf=args.pdf, bundle=args.bundle,
     )  # fmt: skip
     print(f"wrote {len(paths)} blank form(s) to {args.out}")
     return 0
@@ -223,7 +238,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    result = api.demo(args.out, pdf=args.pdf)
+    result = api.demo(args.out, pdf=args.pdf, bundle=args.bundle)
     for folder, count in result.items():
         print(f"{count:3d} file(s) in {folder}")
     print(f"demo: {sum(result.values())} file(s) under {args.out}")
@@ -270,8 +285,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def cmd_distribute(args: argparse.Namespace) -> int:
     plan = load_plan(args.input, templates=args.templates)
     manifest = api.distribute(
-        plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
-    )
+        plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, bundle=args.bundle,
+        templates=args.templates,
+    )  # fmt: skip
     for decision, line in zip(manifest.decisions, manifest.messages, strict=True):
         print(("✓ " if decision.allowed else "✗ ") + line)
     print(summary_line(manifest, choose_pack(plan, args.locale, args.templates)))
@@ -280,8 +296,11 @@ def cmd_distribute(args: argparse.Namespace) -> int:
 
 
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    # PDFs go through one warm LibreOffice pool for the whole command, ended when it ends
+    wants_pdf = getattr(args, "pdf", False) or getattr(args, "bundle", False)
     try:
-        return func(args)
+        with api.pdf_pool() if wants_pdf else contextlib.nullcontext():
+            return func(args)
     except InputError as exc:
         print(f"error: {exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for problem in exc.problems:

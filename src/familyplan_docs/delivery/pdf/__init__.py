@@ -13,6 +13,7 @@ from .convert import POOL_ENV_VAR, Bundle, PdfJob, bundle_for, convert_to_pdf, p
 from .options import PDF_EXPORT_OPTIONS, PDF_FILTER
 from .pool import UNO_PYTHON_ENV_VAR, PdfPool, PoolUnavailableError, find_uno_python
 from .soffice import SOFFICE_ENV_VAR, convert_to_xlsx, find_soffice, missing_message
+from .stage import PdfStage, place
 
 __all__ = [
     "PDF_EXPORT_OPTIONS",
@@ -23,6 +24,7 @@ __all__ = [
     "Bundle",
     "PdfJob",
     "PdfPool",
+    "PdfStage",
     "PoolUnavailableError",
     "bundle_for",
     "convert_to_pdf",
@@ -31,5 +33,6 @@ __all__ = [
     "find_uno_python",
     "missing_message",
     "pdf_pool",
+    "place",
     "warm_pool",
 ]
