@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ._errors import ToolMissingError
 from ._files import atomic_write, staging_folder
 from ._input import load_plan
 from .delivery.calendar import meeting_invitation
@@ -129,7 +131,10 @@ def demo(out_dir: str | Path, *, pdf: bool = False, bundle: bool = False) -> dic
         folders.append((load_plan(sample), pack, out / lang / sample.stem))
         if all(folder != out / lang / "blank" for *_, folder in folders):
             folders.append((None, pack, out / lang / "blank"))
-    pool = warm_pool() if pdf or bundle else None
+    pool = None
+    if pdf or bundle:
+        with contextlib.suppress(ToolMissingError):  # the .docx files are written first
+            pool = warm_pool()
     if pool is None:
         return {
             str(folder): len(

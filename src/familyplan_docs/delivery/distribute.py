@@ -29,7 +29,7 @@ from ..model.plan import (
     FamilyPlan,
 )
 from ..packs.pack import Pack
-from ..render.documents import render_documents, select_kinds
+from ..render.documents import ToPdf, render_documents, select_kinds
 from .consent import REASONS, Decision, decisions_for, recipient_meeting
 from .pdf import bundle_for, convert_to_pdf
 
@@ -125,7 +125,9 @@ def distribute(
         rendered = staging / ".rendered"
         try:
             case_file = bundle_for(plan, pack) if bundle else None
-            to_pdf = functools.partial(convert_to_pdf, bundle=case_file) if pdf else None
+            to_pdf: ToPdf | None = convert_to_pdf if pdf else None
+            if case_file is not None:
+                to_pdf = functools.partial(convert_to_pdf, bundle=case_file)
             files = render_documents(plan, pack, rendered, chosen, to_pdf=to_pdf)
         except ToolMissingError as exc:
             pdf_error = exc

@@ -20,15 +20,15 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..._errors import ConversionError
+from ..._errors import ConversionError, ToolMissingError
 from ..._files import staging_folder
 from ...model.plan import FamilyPlan
 from ...packs.pack import Pack
 from .bundle import BUNDLE_NAME, merge_bundle, toolbox_order
 from .finish import docx_provenance, finish_pdf
 from .options import input_filter
-from .pool import PdfPool, PoolUnavailableError
-from .soffice import convert_with_soffice
+from .pool import UNO_PYTHON_ENV_VAR, PdfPool, PoolUnavailableError
+from .soffice import convert_with_soffice, find_soffice, missing_message
 
 __all__ = [
     "POOL_ENV_VAR",
@@ -46,7 +46,7 @@ POOL_ENV_VAR = "FAMILYPLAN_DOCS_PDF_POOL"
 _lock = threading.Lock()
 _active: PdfPool | None = None
 _shared: PdfPool | None = None
-_shared_failed = False
+_shared_failed: set[tuple[str, str]] = set()  # (soffice, uno python setting) that cannot pool
 
 
 @dataclass(frozen=True)
@@ -107,22 +107,30 @@ def warm_pool() -> PdfPool | None:
 
     The shared pool starts on first use (and waits for its first worker); when it cannot
     run here, None is returned from then on and conversions take one process per call.
+    Raises :class:`ToolMissingError` when LibreOffice is not installed.
     """
-    global _shared, _shared_failed
+    global _shared
     with _lock:
         if _active is not None:
             return _active
-        if not _pool_allowed() or _shared_failed:
+        soffice = find_soffice()
+        if soffice is None:
+            raise ToolMissingError(missing_message())
+        if _shared is not None and _shared.soffice != soffice:  # LibreOffice was changed
+            _shared.close()
+            _shared = None
+        key = (soffice, os.environ.get(UNO_PYTHON_ENV_VAR, ""))
+        if not _pool_allowed() or key in _shared_failed:
             return None
         if _shared is None:
             try:
-                pool = PdfPool()
+                pool = PdfPool(soffice=soffice)
             except PoolUnavailableError:
-                _shared_failed = True
+                _shared_failed.add(key)
                 return None
             if not pool.wait_ready(pool.startup_timeout):
                 pool.close(kill=True)
-                _shared_failed = True
+                _shared_failed.add(key)
                 return None
             _shared = pool
         return _shared
