@@ -201,6 +201,13 @@ class _Worker:
             return False
         return True
 
+    def kill(self) -> None:
+        """Kill the helper's process group now; safe from another thread than the worker's,
+        whose read then ends (its streams are closed by its own :meth:`stop`)."""
+        process = self.process
+        if process is not None:
+            kill_group(process)
+
     def stop(self, *, kill: bool = False, grace: float = 10.0) -> None:
         """End the helper and its soffice: asked to quit, then the whole group killed."""
         process = self.process
@@ -261,7 +268,8 @@ class PdfPool:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._closing = False
-        self._ready = threading.Barrier(self.size + 1)
+        self._tried = 0  # workers that have tried their first start
+        self._first_starts = threading.Condition(self._lock)
         self._workers = [
             _Worker(n, self.soffice, self.uno_python, self.root) for n in range(self.size)
         ]
@@ -288,8 +296,8 @@ class PdfPool:
 
     def wait_ready(self, timeout: float | None = None) -> int:
         """Wait until every worker has tried its first start; return how many are running."""
-        with contextlib.suppress(threading.BrokenBarrierError):
-            self._ready.wait(timeout)
+        with self._first_starts:
+            self._first_starts.wait_for(lambda: self._tried >= self.size, timeout)
         return sum(worker.alive() for worker in self._workers)
 
     def close(self, *, kill: bool = False) -> None:
@@ -308,7 +316,7 @@ class PdfPool:
                 if job is not None and job.future.set_running_or_notify_cancel():
                     job.future.set_exception(ConversionError(f"{job.source}: not converted"))
             for worker in self._workers:
-                worker.stop(kill=True)
+                worker.kill()
         for _ in self._threads:
             self._jobs.put(None)
         for thread in self._threads:
@@ -335,8 +343,9 @@ class PdfPool:
                 worker.start(self.startup_timeout)
                 self._count("started")
         finally:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                self._ready.wait()
+            with self._first_starts:
+                self._tried += 1
+                self._first_starts.notify_all()
         try:
             while True:
                 job = self._jobs.get()

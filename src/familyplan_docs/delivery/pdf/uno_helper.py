@@ -111,6 +111,15 @@ def _convert(desktop: Any, request: dict[str, Any]) -> None:
             document.close(True)
 
 
+def _answers(desktop: Any) -> bool:
+    """Whether LibreOffice still answers (after a failed document: it may have crashed)."""
+    try:
+        desktop.getFrames()
+    except Exception:
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
     soffice, profile_url, pipe = argv[1:4]
     started = time.monotonic()
@@ -151,8 +160,7 @@ def main(argv: list[str]) -> int:
         try:
             _convert(desktop, request)
         except Exception as error:  # reported to the parent, for this document only
-            text = f"{type(error).__name__} {error}".lower()
-            fatal = office.poll() is not None or "disposed" in text
+            fatal = office.poll() is not None or not _answers(desktop)
             _reply({"ok": False, "error": f"{type(error).__name__}: {error}", "fatal": fatal})
             if fatal:
                 _end_everything(office)
