@@ -87,3 +87,20 @@ def test_entities_are_not_expanded() -> None:
 @given(st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1).filter(str.strip))
 def test_every_character_of_a_title_survives(title: str) -> None:
     assert title_of(parse_xmp(update_xmp(PACKET.encode("utf-8"), title=title))) == title.strip()
+
+
+def test_text_libreoffice_escaped_twice_is_repaired_from_the_info_dictionary() -> None:
+    title = 'Aftale & <plan> "nu"'
+    twice = GOOD_XMP.replace("Familiens plan", 'Aftale &amp;amp; &amp;lt;plan&amp;gt; "nu"')
+    repaired = update_xmp(twice.encode(), info={"/Title": title})
+    assert title_of(parse_xmp(repaired)) == title
+    # a title that holds an entity as typed ("R&amp;D") comes back as typed
+    typed = GOOD_XMP.replace("Familiens plan", "R&amp;amp;amp;D")
+    repaired = update_xmp(typed.encode(), info={"/Title": "R&amp;D"})
+    assert title_of(parse_xmp(repaired)) == "R&amp;D"
+    # a right title is left alone, and so is one the Info dictionary does not explain
+    right = GOOD_XMP.replace("Familiens plan", "R&amp;D")
+    assert title_of(parse_xmp(update_xmp(right.encode(), info={"/Title": "R&D"}))) == "R&D"
+    assert title_of(parse_xmp(update_xmp(twice.encode(), info={"/Title": "Other"}))) == (
+        'Aftale &amp; &lt;plan&gt; "nu"'
+    )

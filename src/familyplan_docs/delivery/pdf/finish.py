@@ -9,6 +9,9 @@ pikepdf pass (about 15 ms a document):
 * it gives every header cell ``/Scope /Column``, also the label cells of a key/value row,
   which get ``/Scope /Row`` here.
 
+LibreOffice 7.4 also escapes ``&``, ``<`` and ``>`` twice in the XMP title (``&amp;amp;``),
+which is repaired from the document information dictionary.
+
 The document's provenance (its custom properties, :mod:`familyplan_docs.render.provenance`;
 LibreOffice does not carry them into the PDF) goes into the XMP with its own extension
 schema, so the file stays valid PDF/A.
@@ -151,7 +154,8 @@ def finish_pdf(path: Path, *, provenance: Mapping[str, str] | None = None) -> No
         try:
             packet = metadata.read_bytes()
             _check_identification(simple_values(parse_xmp(packet)), path.name)
-            metadata.write(update_xmp(packet, provenance=provenance or None))
+            info = {str(k): str(v) for k, v in pdf.docinfo.items() if isinstance(v, pikepdf.String)}
+            metadata.write(update_xmp(packet, provenance=provenance or None, info=info))
         except XmpError as exc:
             raise ConversionError(f"{path.name}: {exc}") from None
         fix_table_scopes(pdf)

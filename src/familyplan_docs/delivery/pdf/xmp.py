@@ -10,6 +10,7 @@ editor cannot write the nested extension schema structures).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator, Mapping
 
 from lxml import etree
@@ -33,6 +34,7 @@ __all__ = [
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
+PDF = "http://ns.adobe.com/pdf/1.3/"
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 PDFA_EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
@@ -188,18 +190,44 @@ def _set_title(rdf: etree._Element, title: str) -> None:
     entry.text = title
 
 
+_INFO_IN_XMP = {
+    "/Title": f"{{{DC}}}title",
+    "/Author": f"{{{DC}}}creator",
+    "/Subject": f"{{{DC}}}description",
+    "/Keywords": f"{{{PDF}}}Keywords",
+}
+
+
+def _repair_escaping(rdf: etree._Element, info: Mapping[str, str]) -> None:
+    """LibreOffice 7.4 escapes ``&``, ``<`` and ``>`` twice in the XMP copies of the document
+    information (``&amp;amp;``): put back the text the Info dictionary holds, where unescaping
+    once more gives exactly that text."""
+    for key, tag in _INFO_IN_XMP.items():
+        expected = info.get(key)
+        if not expected:
+            continue
+        for element in rdf.iter(tag):
+            targets = list(element.iter(_q(RDF, "li"))) or [element]
+            for target in targets:
+                text = target.text or ""
+                if text != expected and html.unescape(text) == expected:
+                    target.text = expected
+
+
 def update_xmp(
     packet: bytes,
     *,
     provenance: Mapping[str, str] | None = None,
     title: str | None = None,
+    info: Mapping[str, str] | None = None,
 ) -> bytes:
     """Return *packet* fit for PDF/A, with the provenance values and title given.
 
     Adds the extension schema description of ``pdfuaid`` when the packet uses it and none
     is there, and of the provenance namespace when *provenance* is given (its keys must be
     :data:`PROVENANCE_PROPERTIES`; values replace earlier ones). *title* replaces
-    ``dc:title``. The result is a complete, padded ``<?xpacket?>``. XmpError if the packet
+    ``dc:title``. *info* (the Info dictionary: ``/Title`` …) repairs text LibreOffice
+    escaped twice. The result is a complete, padded ``<?xpacket?>``. XmpError if the packet
     cannot be read; ValueError for an unknown provenance key.
     """
     unknown = sorted(set(provenance or {}) - set(PROVENANCE_PROPERTIES))
@@ -229,6 +257,8 @@ def update_xmp(
         for name in PROVENANCE_PROPERTIES:
             if name in provenance:
                 etree.SubElement(description, _q(PROVENANCE_NS, name)).text = provenance[name]
+    if info:
+        _repair_escaping(rdf, info)
     if title is not None:
         _set_title(rdf, title)
     etree.cleanup_namespaces(root)
