@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -9,7 +10,12 @@ import pytest
 
 from familyplan_docs._errors import ConversionError
 from familyplan_docs.delivery.pdf.check import check_pdf
-from familyplan_docs.delivery.pdf.finish import docx_provenance, finish_pdf, fix_table_scopes
+from familyplan_docs.delivery.pdf.finish import (
+    docx_provenance,
+    end_streams_without_cr,
+    finish_pdf,
+    fix_table_scopes,
+)
 from familyplan_docs.delivery.pdf.xmp import PROVENANCE_NS, parse_xmp, simple_values
 from familyplan_docs.render.provenance import add_provenance_to_zip
 from tests.delivery.pdf.helpers import GOOD_XMP, make_docx, tagged_pdf
@@ -84,3 +90,20 @@ def test_no_pdf_at_all_is_a_failed_conversion(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4 but nothing else")
     with pytest.raises(ConversionError, match=r"x\.pdf"):
         finish_pdf(path)
+
+
+def test_a_compressed_stream_ending_in_cr_is_stored_as_it_is(tmp_path: Path) -> None:
+    """A strict reader takes a CR before the LF before ``endstream`` for part of the line end."""
+    # the last byte of a Flate stream is the low byte of 1 + the sum of the data's bytes
+    data = next(
+        d for n in range(1000) if zlib.compress(d := b"% " + b"y" * n + b"\n").endswith(b"\r")
+    )
+    path = tagged_pdf(tmp_path / "cr.pdf", TABLE, texts=TEXTS)
+    with pikepdf.open(path) as pdf:
+        stream = pdf.make_stream(zlib.compress(data), Filter=pikepdf.Name.FlateDecode)
+        pdf.Root.Extra = stream
+        plain = pdf.make_stream(zlib.compress(b"fine"), Filter=pikepdf.Name.FlateDecode)
+        pdf.Root.Fine = plain
+        assert end_streams_without_cr(pdf) == 1
+        assert stream.read_raw_bytes() == data and "/Filter" not in stream
+        assert "/Filter" in plain

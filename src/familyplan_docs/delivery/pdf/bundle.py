@@ -256,5 +256,6 @@ def merge_bundle(
         bundle.docinfo[pikepdf.Name.Title] = pikepdf.String(title)
         packet = root.Metadata.read_bytes()
         root.Metadata.write(update_xmp(packet, provenance=provenance or None, title=title))
-        bundle.save(target, fix_metadata_version=False)
+        # the parts' streams are compressed already (see finish.end_streams_without_cr)
+        bundle.save(target, fix_metadata_version=False, compress_streams=False)
     return target

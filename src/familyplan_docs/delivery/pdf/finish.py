@@ -10,7 +10,10 @@ pikepdf pass (about 15 ms a document):
   which get ``/Scope /Row`` here.
 
 LibreOffice 7.4 also escapes ``&``, ``<`` and ``>`` twice in the XMP title (``&amp;amp;``),
-which is repaired from the document information dictionary.
+which is repaired from the document information dictionary. A compressed stream whose data
+ends in a carriage return reads, to a strict validator, as one byte shorter than its
+``/Length`` (the CR looks like part of the line end before ``endstream``); such streams
+(about one font program in twenty documents) are stored uncompressed.
 
 The document's provenance (its custom properties, :mod:`familyplan_docs.render.provenance`;
 LibreOffice does not carry them into the PDF) goes into the XMP with its own extension
@@ -30,7 +33,13 @@ from ..._errors import ConversionError
 from ...render.provenance import CUSTOM_PART, PROPERTY_PREFIX, PROVENANCE_KEYS
 from .xmp import PDFAID, PDFUAID, XmpError, parse_xmp, simple_values, update_xmp
 
-__all__ = ["docx_provenance", "finish_pdf", "fix_table_scopes", "struct_kids"]
+__all__ = [
+    "docx_provenance",
+    "end_streams_without_cr",
+    "finish_pdf",
+    "fix_table_scopes",
+    "struct_kids",
+]
 
 _CUSTOM_LIMIT = 1024 * 1024
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
@@ -123,6 +132,27 @@ def fix_table_scopes(pdf: pikepdf.Pdf) -> int:
     return changed
 
 
+def end_streams_without_cr(pdf: pikepdf.Pdf) -> int:
+    """Store every Flate stream whose compressed data ends in CR uncompressed (when its data
+    does not end in CR itself); return how many were changed.
+
+    The last bytes of a Flate stream are the checksum of its data, so compressing again
+    cannot change them. Save the file with ``compress_streams=False`` to keep it so (what
+    LibreOffice wrote is compressed already).
+    """
+    changed = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Filter") != pikepdf.Name.FlateDecode:
+            continue
+        if "/DecodeParms" in obj or not obj.read_raw_bytes().endswith(b"\r"):
+            continue
+        data = obj.read_bytes()
+        if not data.endswith(b"\r"):
+            obj.write(data)  # no filter: the data as it is
+            changed += 1
+    return changed
+
+
 def _check_identification(values: Mapping[str, str], name: str) -> None:
     part = values.get(f"{{{PDFAID}}}part")
     conformance = values.get(f"{{{PDFAID}}}conformance")
@@ -159,5 +189,6 @@ def finish_pdf(path: Path, *, provenance: Mapping[str, str] | None = None) -> No
         except XmpError as exc:
             raise ConversionError(f"{path.name}: {exc}") from None
         fix_table_scopes(pdf)
+        end_streams_without_cr(pdf)
         # keep the header version, the /ID and the XMP as written (no pikepdf metadata sync)
-        pdf.save(path, fix_metadata_version=False)
+        pdf.save(path, fix_metadata_version=False, compress_streams=False)
