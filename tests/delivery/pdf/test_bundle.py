@@ -15,7 +15,7 @@ from familyplan_docs.delivery.pdf.bundle import toolbox_order
 from familyplan_docs.delivery.pdf.check import check_pdf
 from familyplan_docs.delivery.pdf.xmp import PROVENANCE_NS, parse_xmp, simple_values, title_of
 from familyplan_docs.render.provenance import PROVENANCE_KEYS
-from tests.delivery.pdf.test_every_kind import allowed
+from tests.delivery.pdf.helpers import allowed
 from tests.helpers import SAMPLES
 
 

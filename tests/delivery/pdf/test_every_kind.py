@@ -3,8 +3,9 @@
 Each PDF must claim PDF/A-2b and PDF/UA-1, carry its provenance and pass every rule of the
 project's check (:data:`familyplan_docs.delivery.pdf.check.RULES`) and of the second
 validator (page-validation, profiles 2b and ua1) — except the template gaps listed in
-:data:`TEMPLATE_GAPS`: what the built-in templates do not give yet (label tables without
-header cells, bold paragraphs where a heading style belongs) and the one table LibreOffice
+``tests.delivery.pdf.helpers.TEMPLATE_GAPS``: what the built-in templates do not give yet
+(label tables without header cells, bold paragraphs where a heading style belongs) and the
+one table LibreOffice
 7.4 tags wrongly when it breaks across pages. A kind that gets such a problem and is not
 listed fails; the lists are to shrink as the templates are fixed, never to grow.
 """
@@ -19,30 +20,10 @@ import pytest
 from familyplan_docs import KINDS, list_packs, load_plan, render, render_blank
 from familyplan_docs.delivery.pdf import PdfPool
 from familyplan_docs.delivery.pdf.check import RULES, check_pdf
+from tests.delivery.pdf.helpers import PAGE_GAPS, TEMPLATE_GAPS, allowed
 from tests.helpers import SAMPLES
 
-TEMPLATE_GAPS: dict[str, frozenset[str]] = {
-    # key/value, note and signature tables have no header cells (needs "Table Heading" or a
-    # repeated header row in the templates: issue 14 and the template pass)
-    "table-header": frozenset(KINDS) - {"network_map"},
-    # bold paragraphs that act as sub-headings
-    "bold-paragraphs": frozenset({"checklist", "coordinator_role", "invitation", "process_plan"}),
-    # LibreOffice 7.4 loses the cells of a table row that breaks across pages (nl blank plan)
-    "table-rows": frozenset({"family_plan"}),
-}
-"""For each rule the templates break today, the kinds allowed to break it (any pack)."""
-
-PAGE_GAPS: dict[str, frozenset[str]] = {
-    "PDFUA1-TABLE-ROW-COLUMNSPAN-001": TEMPLATE_GAPS["table-rows"],
-}
-"""The second validator's rules for the same gaps."""
-
 _rendered: dict[tuple[str, str], Path] = {}
-
-
-def allowed(rule: str, kinds: set[str]) -> bool:
-    """Whether a finding of *rule* in a document made of *kinds* is a known template gap."""
-    return bool(kinds & TEMPLATE_GAPS.get(rule, frozenset()))
 
 
 def rendered(pack: str, variant: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
