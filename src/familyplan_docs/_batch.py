@@ -283,7 +283,7 @@ def _drain(
     chunk: Sequence[_Task],
     workers: int,
     done: _Done,
-    converting: _Converting | None,
+    converting: _Converting | None = None,
 ) -> None:
     """Keep *workers* × 2 families queued in *pool* until *chunk* is done (and converted)."""
     pending: dict[Future[_Outcome], _Task] = {}
