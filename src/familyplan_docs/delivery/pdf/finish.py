@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import cast
 
 import pikepdf
 from defusedxml import ElementTree as SafeElementTree
@@ -67,17 +68,23 @@ def docx_provenance(document: Path) -> dict[str, str]:
     return values
 
 
+_DICTIONARY = pikepdf.ObjectType.dictionary
+
+
 def struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     """The structure elements below *element* (marked-content and object references left out)."""
     kids = element.get("/K")
-    if isinstance(kids, pikepdf.Dictionary):
-        kids = pikepdf.Array([kids])
-    if not isinstance(kids, pikepdf.Array):
+    # type codes, not isinstance with pikepdf's Dictionary (slow): trees have thousands
+    if not isinstance(kids, pikepdf.Object):
+        return []  # None, or a single MCID
+    items = [kids] if kids._type_code == _DICTIONARY else kids
+    if kids._type_code not in (_DICTIONARY, pikepdf.ObjectType.array):
         return []
     return [
-        kid
-        for kid in kids
-        if isinstance(kid, pikepdf.Dictionary)
+        cast(pikepdf.Dictionary, kid)
+        for kid in items
+        if isinstance(kid, pikepdf.Object)
+        and kid._type_code == _DICTIONARY
         and "/S" in kid
         and kid.get("/Type") not in (pikepdf.Name.MCR, pikepdf.Name.OBJR)
     ]
@@ -92,7 +99,17 @@ def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     return []
 
 
-def _elements(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+_NO_TABLES_BELOW = frozenset(
+    {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Span", "/Link", "/Figure"}
+    | {"/Formula", "/Lbl", "/Quote", "/Note", "/Code"}
+)
+"""Structure types below which no table is looked for."""
+
+
+def _rows(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    """The table rows (TR) of the structure tree, not looking inside paragraphs and the like."""
+    role_map = root.get("/RoleMap")
+    roles = {str(k): str(v) for k, v in role_map.items()} if role_map is not None else {}
     stack = struct_kids(root)
     seen: set[tuple[int, int]] = set()
     while stack:
@@ -101,8 +118,13 @@ def _elements(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
             if element.objgen in seen:
                 continue
             seen.add(element.objgen)
-        yield element
-        stack.extend(struct_kids(element))
+        raw = str(element.get("/S"))
+        tag = roles.get(raw, raw)
+        if tag == "/TR":
+            yield element
+            stack.extend(c for c in struct_kids(element) if c.get("/S") in ("/TH", "/TD"))
+        elif tag not in _NO_TABLES_BELOW:
+            stack.extend(struct_kids(element))
 
 
 def fix_table_scopes(pdf: pikepdf.Pdf) -> int:
@@ -111,9 +133,7 @@ def fix_table_scopes(pdf: pikepdf.Pdf) -> int:
     if not isinstance(root, pikepdf.Dictionary):
         return 0
     changed = 0
-    for element in _elements(root):
-        if element.get("/S") != pikepdf.Name.TR:
-            continue
+    for element in _rows(root):
         cells = struct_kids(element)
         tags = {cell.get("/S") for cell in cells}
         if pikepdf.Name.TH not in tags or pikepdf.Name.TD not in tags:
@@ -142,7 +162,10 @@ def end_streams_without_cr(pdf: pikepdf.Pdf) -> int:
     """
     changed = 0
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Filter") != pikepdf.Name.FlateDecode:
+        # the type code, not isinstance: this loop sees every object of the file
+        if obj._type_code != pikepdf.ObjectType.stream:
+            continue
+        if obj.get("/Filter") != pikepdf.Name.FlateDecode:
             continue
         if "/DecodeParms" in obj or not obj.read_raw_bytes().endswith(b"\r"):
             continue
