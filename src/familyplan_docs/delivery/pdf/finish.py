@@ -163,8 +163,8 @@ def end_streams_without_cr(pdf: pikepdf.Pdf) -> int:
     changed = 0
     for obj in pdf.objects:
         # the type code, not isinstance: this loop sees every object of the file
-        if obj._type_code != pikepdf.ObjectType.stream:
-            continue
+        if not isinstance(obj, pikepdf.Object) or obj._type_code != pikepdf.ObjectType.stream:
+            continue  # (indirect integers come as Python ints)
         if obj.get("/Filter") != pikepdf.Name.FlateDecode:
             continue
         if "/DecodeParms" in obj or not obj.read_raw_bytes().endswith(b"\r"):
