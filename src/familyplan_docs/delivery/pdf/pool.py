@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..._errors import ConversionError, FamilyPlanError, ToolMissingError
+from ..._files import STAGING_PREFIX
 from .options import PDF_EXPORT_FILTER, PDF_EXPORT_OPTIONS, input_filter
 from .soffice import find_soffice, kill_group, missing_message, soffice_environment
 
@@ -248,6 +249,8 @@ class PdfPool:
     ) -> None:
         if max_conversions < 1 or timeout <= 0 or startup_timeout <= 0:
             raise ValueError("max_conversions, timeout and startup_timeout must be positive")
+        if sys.platform == "win32":  # it waits on pipes with select(), which Windows lacks
+            raise PoolUnavailableError("the warm PDF pool runs on Linux and macOS")
         found = soffice or find_soffice()
         if found is None:
             raise ToolMissingError(missing_message())
@@ -264,7 +267,7 @@ class PdfPool:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
         self.stats = {"started": 0, "recycled": 0, "killed": 0, "converted": 0, "failed": 0}
-        self.root = Path(tempfile.mkdtemp(prefix=".familyplan-pool-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}pool-"))
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._closing = False

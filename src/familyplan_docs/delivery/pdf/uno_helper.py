@@ -2,8 +2,8 @@
 
 Not imported by the package: :mod:`.pool` runs it as ``UNO_PYTHON uno_helper.py SOFFICE
 PROFILE_URL PIPE_NAME`` under the Python that LibreOffice's UNO bridge belongs to (Debian and
-Ubuntu: ``/usr/bin/python3`` with ``python3-uno``; Windows and macOS: the Python LibreOffice
-bundles), which is usually not the Python the package runs in. It therefore uses only the
+Ubuntu: ``/usr/bin/python3`` with ``python3-uno``; macOS: the Python LibreOffice bundles),
+which is usually not the Python the package runs in. It therefore uses only the
 standard library and ``uno``, and runs on any Python from 3.8.
 
 It starts ``soffice`` as its own child (same process group, so one kill of the group ends
