@@ -144,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             old: list[float] = []
             warm: list[float] = []
             for round_number in range(args.rounds):
+                converted = pool.stats["converted"]
                 with pool_off():
                     old.append(one_batch(scratch / "plans", scratch / "old", kinds, args.jobs))
+                if pool.stats["converted"] != converted:
+                    raise SystemExit("the route without the pool used the pool")
                 warm.append(one_batch(scratch / "plans", scratch / "warm", kinds, args.jobs))
                 print(
                     f"  round {round_number + 1}: one process per family {old[-1]:6.2f} s, "

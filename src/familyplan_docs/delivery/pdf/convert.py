@@ -107,10 +107,13 @@ def warm_pool() -> PdfPool | None:
 
     The shared pool starts on first use (and waits for its first worker); when it cannot
     run here, None is returned from then on and conversions take one process per call.
-    Raises :class:`ToolMissingError` when LibreOffice is not installed.
+    ``FAMILYPLAN_DOCS_PDF_POOL=off`` gives None, also inside :func:`pdf_pool`. Raises
+    :class:`ToolMissingError` when LibreOffice is not installed.
     """
     global _shared
     with _lock:
+        if not _pool_allowed():
+            return None
         if _active is not None:
             return _active
         soffice = find_soffice()
@@ -120,7 +123,7 @@ def warm_pool() -> PdfPool | None:
             _shared.close()
             _shared = None
         key = (soffice, os.environ.get(UNO_PYTHON_ENV_VAR, ""))
-        if not _pool_allowed() or key in _shared_failed:
+        if key in _shared_failed:
             return None
         if _shared is None:
             try:
