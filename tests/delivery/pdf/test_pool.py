@@ -171,6 +171,29 @@ def test_no_soffice_outlives_the_program_even_on_ctrl_c_or_a_kill(
         program.communicate()
 
 
+SHARED = """
+import sys
+from pathlib import Path
+from familyplan_docs.delivery.pdf import convert_to_pdf, warm_pool
+convert_to_pdf([Path(sys.argv[2])], Path(sys.argv[1]))
+print(warm_pool().root, flush=True)
+"""
+
+
+def test_the_shared_pool_ends_with_the_program(tmp_path: Path, docs: list[Path]) -> None:
+    uno_or_skip()
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SHARED), str(tmp_path / "out"), str(docs[0])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    root = run.stdout.strip()
+    assert root and (tmp_path / "out" / "doc0.pdf").is_file()
+    assert gone(root, 20), f"left behind: {processes_with(root)}"
+
+
 def test_the_uno_python_can_be_named_or_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     soffice = find_soffice()
     assert soffice is not None

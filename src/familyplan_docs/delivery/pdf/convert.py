@@ -105,6 +105,8 @@ def pdf_pool(size: int | None = None, **options: float) -> Iterator[PdfPool | No
 def warm_pool() -> PdfPool | None:
     """The pool conversions use now: :func:`pdf_pool`'s, else the shared one, else None.
 
+    A pool is only used for the LibreOffice :func:`find_soffice` finds now.
+
     The shared pool starts on first use (and waits for its first worker); when it cannot
     run here, None is returned from then on and conversions take one process per call.
     ``FAMILYPLAN_DOCS_PDF_POOL=off`` gives None, also inside :func:`pdf_pool`. Raises
@@ -114,11 +116,11 @@ def warm_pool() -> PdfPool | None:
     with _lock:
         if not _pool_allowed():
             return None
-        if _active is not None:
-            return _active
         soffice = find_soffice()
         if soffice is None:
             raise ToolMissingError(missing_message())
+        if _active is not None and _active.soffice == soffice:
+            return _active
         if _shared is not None and _shared.soffice != soffice:  # LibreOffice was changed
             _shared.close()
             _shared = None
