@@ -137,7 +137,7 @@ class _Worker:
     _selector: selectors.BaseSelector | None = field(default=None, repr=False)
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self.process is not None and not _exited(self.process)
 
     def start(self, timeout: float) -> None:
         self.stop(kill=True)
@@ -215,9 +215,12 @@ class _Worker:
         if process is None:
             return
         if not kill and self.alive() and self.send({"quit": True}):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=grace)
-        kill_group(process)  # always: soffice must not outlive its helper
+            deadline = time.monotonic() + grace
+            while not _exited(process) and time.monotonic() < deadline:
+                time.sleep(0.02)
+        # always, and before the helper is reaped (so its group id cannot have been reused):
+        # soffice must not outlive its helper
+        kill_group(process)
         for stream in (process.stdin, process.stdout):
             with contextlib.suppress(OSError):
                 if stream is not None:
@@ -354,8 +357,13 @@ class PdfPool:
                 job = self._jobs.get()
                 if job is None:
                     return
-                if job.future.set_running_or_notify_cancel():
+                if not job.future.set_running_or_notify_cancel():
+                    continue
+                try:
                     self._run(worker, job)
+                except Exception as error:  # never leave a future without an answer
+                    if not job.future.done():
+                        self._fail(job, f"unexpected {type(error).__name__}: {error}")
         finally:
             worker.stop(kill=self._closing and not self._jobs.empty())
 
@@ -415,6 +423,20 @@ class PdfPool:
     def _fail(self, job: _Job, reason: str) -> None:
         self._count("failed")
         job.future.set_exception(ConversionError(f"{job.source}: {reason}"))
+
+
+def _exited(process: subprocess.Popen[bytes]) -> bool:
+    """Whether *process* has ended, without reaping it (its pid stays its own until
+    :func:`kill_group` has killed its group and reaped it)."""
+    if process.returncode is not None:
+        return True
+    nowait = getattr(os, "WNOWAIT", None)
+    if nowait is None or not hasattr(os, "waitid"):
+        return process.poll() is not None
+    try:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | nowait) is not None
+    except ChildProcessError:
+        return True
 
 
 def _is_pdf(path: Path) -> bool:

@@ -361,7 +361,7 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
             check=False,
         )
         process.kill()
-    else:
+    elif process.returncode is None:
         # The process leads its own session, so its group id is its pid; it is not reaped
         # yet, so that id cannot have been reused.
         with contextlib.suppress(ProcessLookupError):
