@@ -1,8 +1,9 @@
 """PDFs fit to archive, read aloud and send: PDF/A-2b + PDF/UA-1 through LibreOffice.
 
 :func:`convert_to_pdf` is the one entry point (:mod:`.convert`): documents go through a
-warm pool of LibreOffice processes (:mod:`.pool`, driving :mod:`.uno_helper` over pipes)
-or, where no pool can run, one ``soffice`` process per call (:mod:`.soffice`). Each PDF is
+warm pool of LibreOffice processes (:mod:`.pool`; each of its workers, :mod:`.worker`,
+drives :mod:`.uno_helper` over pipes) or, where no pool can run, one ``soffice`` process
+per call (:mod:`.soffice`); :mod:`.stage` hands a batch's families to the pool. Each PDF is
 finished (:mod:`.finish`, with :mod:`.xmp`: proof of PDF/A + PDF/UA, provenance, table
 header scope) and a family's PDFs can be merged into one bookmarked case file
 (:mod:`.bundle`). :mod:`.check` and :mod:`.check_tags` hold the structural check the tests

@@ -23,26 +23,23 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
 import queue
-import selectors
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import weakref
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 
-from ..._errors import ConversionError, FamilyPlanError, ToolMissingError
+from ..._errors import ConversionError, ToolMissingError
 from ..._files import STAGING_PREFIX
 from .options import PDF_EXPORT_FILTER, PDF_EXPORT_OPTIONS, input_filter
-from .soffice import find_soffice, kill_group, missing_message, soffice_environment
+from .soffice import find_soffice, missing_message, soffice_environment
+from .worker import PoolUnavailableError, Worker
 
 __all__ = [
     "UNO_PYTHON_ENV_VAR",
@@ -54,14 +51,9 @@ __all__ = [
 UNO_PYTHON_ENV_VAR = "FAMILYPLAN_DOCS_UNO_PYTHON"
 """Environment variable naming the Python that can ``import uno`` (found otherwise)."""
 
-HELPER = Path(__file__).with_name("uno_helper.py")
 
 _probed: dict[tuple[str, str], str | None] = {}
 _open_pools: weakref.WeakSet[PdfPool] = weakref.WeakSet()
-
-
-class PoolUnavailableError(FamilyPlanError):
-    """No warm pool can run here (no Python with ``uno``, or LibreOffice did not start)."""
 
 
 def _uno_candidates(soffice: str) -> list[str]:
@@ -120,117 +112,6 @@ class _Job:
     attempts: int = 0
 
 
-@dataclass
-class _Worker:
-    """One helper and its soffice, in a process group of their own."""
-
-    number: int
-    soffice: str
-    uno_python: str
-    root: Path
-    process: subprocess.Popen[bytes] | None = None
-    conversions: int = 0
-    starts: int = 0
-    closed_pipe: bool = False
-    """The last :meth:`read` found the helper's output closed (it died) rather than silent."""
-    _buffer: bytes = b""
-    _selector: selectors.BaseSelector | None = field(default=None, repr=False)
-
-    def alive(self) -> bool:
-        return self.process is not None and not _exited(self.process)
-
-    def start(self, timeout: float) -> None:
-        self.stop(kill=True)
-        self.starts += 1
-        home = self.root / f"worker-{self.number}-{self.starts}"
-        home.mkdir(parents=True)
-        pipe = f"familyplan-{os.getpid()}-{id(self):x}-{self.starts}"
-        command = [self.uno_python, str(HELPER), self.soffice, (home / "profile").as_uri(), pipe]
-        options: dict[str, Any] = {"start_new_session": True}
-        if sys.platform == "win32":
-            options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=soffice_environment(home),
-            cwd=home,
-            **options,
-        )
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self._stdout(), selectors.EVENT_READ)
-        self._buffer = b""
-        self.conversions = 0
-        self.closed_pipe = False
-        hello = self.read(timeout)
-        if hello is None or not hello.get("ready"):
-            self.stop(kill=True)
-            why = (hello or {}).get("error") or f"no answer in {timeout:g} s"
-            raise PoolUnavailableError(f"LibreOffice did not start for the PDF pool: {why}")
-
-    def _stdout(self) -> IO[bytes]:
-        assert self.process is not None and self.process.stdout is not None
-        return self.process.stdout
-
-    def read(self, timeout: float) -> dict[str, Any] | None:
-        """One JSON answer within *timeout* seconds; None on a timeout or a closed pipe."""
-        assert self._selector is not None
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._selector.select(left):
-                return None
-            chunk = os.read(self._stdout().fileno(), 65536)
-            if not chunk:
-                self.closed_pipe = True
-                return None
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        try:
-            answer = json.loads(line)
-        except ValueError:
-            return None
-        return answer if isinstance(answer, dict) else None
-
-    def send(self, message: dict[str, Any]) -> bool:
-        assert self.process is not None and self.process.stdin is not None
-        try:
-            self.process.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
-            self.process.stdin.flush()
-        except (OSError, ValueError):
-            return False
-        return True
-
-    def kill(self) -> None:
-        """Kill the helper's process group now; safe from another thread than the worker's,
-        whose read then ends (its streams are closed by its own :meth:`stop`)."""
-        process = self.process
-        if process is not None:
-            kill_group(process)
-
-    def stop(self, *, kill: bool = False, grace: float = 10.0) -> None:
-        """End the helper and its soffice: asked to quit, then the whole group killed."""
-        process = self.process
-        if process is None:
-            return
-        if not kill and self.alive() and self.send({"quit": True}):
-            deadline = time.monotonic() + grace
-            while not _exited(process) and time.monotonic() < deadline:
-                time.sleep(0.02)
-        # always, and before the helper is reaped (so its group id cannot have been reused):
-        # soffice must not outlive its helper
-        kill_group(process)
-        for stream in (process.stdin, process.stdout):
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
-        if self._selector is not None:
-            self._selector.close()
-            self._selector = None
-        self.process = None
-
-
 class PdfPool:
     """N warm ``soffice`` processes converting documents to PDF/A-2b + PDF/UA-1.
 
@@ -277,7 +158,7 @@ class PdfPool:
         self._tried = 0  # workers that have tried their first start
         self._first_starts = threading.Condition(self._lock)
         self._workers = [
-            _Worker(n, self.soffice, self.uno_python, self.root) for n in range(self.size)
+            Worker(n, self.soffice, self.uno_python, self.root) for n in range(self.size)
         ]
         self._threads = [
             threading.Thread(target=self._serve, args=(w,), daemon=True, name=f"pdf-pool-{n}")
@@ -343,7 +224,7 @@ class PdfPool:
         with self._lock:
             self.stats[key] += 1
 
-    def _serve(self, worker: _Worker) -> None:
+    def _serve(self, worker: Worker) -> None:
         try:
             with contextlib.suppress(PoolUnavailableError, OSError):
                 worker.start(self.startup_timeout)
@@ -367,7 +248,7 @@ class PdfPool:
         finally:
             worker.stop(kill=self._closing and not self._jobs.empty())
 
-    def _run(self, worker: _Worker, job: _Job) -> None:
+    def _run(self, worker: Worker, job: _Job) -> None:
         while True:
             job.attempts += 1
             if self._closing and not worker.alive():
@@ -423,20 +304,6 @@ class PdfPool:
     def _fail(self, job: _Job, reason: str) -> None:
         self._count("failed")
         job.future.set_exception(ConversionError(f"{job.source}: {reason}"))
-
-
-def _exited(process: subprocess.Popen[bytes]) -> bool:
-    """Whether *process* has ended, without reaping it (its pid stays its own until
-    :func:`kill_group` has killed its group and reaped it)."""
-    if process.returncode is not None:
-        return True
-    nowait = getattr(os, "WNOWAIT", None)
-    if nowait is None or not hasattr(os, "waitid"):
-        return process.poll() is not None
-    try:
-        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | nowait) is not None
-    except ChildProcessError:
-        return True
 
 
 def _is_pdf(path: Path) -> bool:
