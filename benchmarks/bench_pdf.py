@@ -1,12 +1,29 @@
-"""Time PDF conversion of a folder of .docx: one soffice process for all vs one per file.
+"""PDF throughput: a batch of families through the warm LibreOffice pool vs one soffice per family.
 
 Usage::
 
-    python benchmarks/bench_pdf.py [FOLDER] [--rounds N] [--timeout SECONDS]
+    python benchmarks/bench_pdf.py [--families 10] [--rounds 3] [--jobs J] [--pool N]
+                                   [--single 9] [--kinds K1,K2]
 
-Without FOLDER, 14 small multi-page documents are generated with python-docx into a temporary
-folder (one per document kind of the toolbox). Each round converts every document once in ONE
-soffice process and once with ONE process PER FILE; the median of the rounds is reported.
+In one run:
+
+1. ``--families`` generated families (``benchmarks/families.py``) are rendered with PDFs
+   by ``render_batch`` (what ``familyplan-docs render FOLDER --pdf`` runs), ``--rounds``
+   times each way, the two ways taking turns:
+
+   * **one process per family** — the route before the pool: each worker process renders
+     its family and converts it with one ``soffice --convert-to`` of its own (a fresh
+     profile, a cold start), ``--jobs`` families at a time (``FAMILYPLAN_DOCS_PDF_POOL=off``);
+   * **warm pool** — the workers render the .docx only and this process converts them in a
+     warm pool of ``--pool`` LibreOffice processes, while the next families render.
+
+   Both make the same files: PDF/A-2b + PDF/UA-1, finished (XMP, provenance, table scope).
+   The pool's start-up (paid once per program, or once per server) is reported apart; the
+   ratio is of the medians, the pool warm.
+2. One family's documents (all kinds) from the warm pool: ``convert_to_pdf`` on the
+   rendered .docx, ``--single`` times; median, fastest and slowest are reported.
+
+The last line is ``pdf throughput, warm pool vs one process per family: N.Nx``.
 """
 
 from __future__ import annotations
@@ -20,67 +37,45 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import docx
+from families import write_families
 
-from familyplan_docs import KINDS
-from familyplan_docs.delivery.pdf import convert_to_pdf, find_soffice
-
-TEXT = (
-    "Familien og netværket aftaler, hvem der gør hvad og hvornår. Æ Ø Å æ ø å. "
-    "Het gezin bepaalt samen met het netwerk de doelen. Familjen och nätverket möts. "
-    "خطة العائلة. "
+from familyplan_docs import KINDS, choose_pack, load_plan
+from familyplan_docs._batch import render_batch
+from familyplan_docs.delivery.pdf import (
+    POOL_ENV_VAR,
+    convert_to_pdf,
+    find_soffice,
+    pdf_pool,
 )
+from familyplan_docs.render.documents import render_documents
 
 
-def generate(folder: Path, pages: int = 3) -> list[Path]:
-    """Write one small multi-page .docx per document kind into ``folder``."""
-    paths = []
-    for kind in KINDS:
-        document = docx.Document()
-        for page in range(pages):
-            if page:
-                document.add_page_break()
-            document.add_heading(f"{kind} — side {page + 1}", level=1)
-            for _ in range(6):
-                document.add_paragraph(TEXT * 3)
-            table = document.add_table(rows=6, cols=3)
-            table.style = "Table Grid"
-            for row_number, row in enumerate(table.rows):
-                for column, cell in enumerate(row.cells):
-                    cell.text = f"{row_number}.{column} {kind}"
-        path = folder / f"{kind}.docx"
-        document.save(str(path))
-        paths.append(path)
-    return paths
+@contextmanager
+def pool_off() -> Iterator[None]:
+    """Conversions take one soffice per family while inside."""
+    old = os.environ.get(POOL_ENV_VAR)
+    os.environ[POOL_ENV_VAR] = "off"
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ[POOL_ENV_VAR]
+        else:
+            os.environ[POOL_ENV_VAR] = old
 
 
-def timed_batch(sources: list[Path], out_dir: Path, timeout: float) -> float:
+def one_batch(plans: Path, out: Path, kinds: list[str] | None, jobs: int) -> float:
+    shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    convert_to_pdf(sources, out_dir, timeout=timeout, retries=0)
-    return time.perf_counter() - started
-
-
-def timed_per_file(sources: list[Path], out_dir: Path, timeout: float) -> float:
-    started = time.perf_counter()
-    for source in sources:
-        convert_to_pdf([source], out_dir, timeout=timeout, retries=0)
-    return time.perf_counter() - started
-
-
-def count_pages(pdfs: list[Path]) -> int | None:
-    if not shutil.which("pdfinfo"):
-        return None
-    total = 0
-    for pdf in pdfs:
-        info = subprocess.run(
-            ["pdfinfo", str(pdf)], stdin=subprocess.DEVNULL, capture_output=True, check=True
-        ).stdout.decode("utf-8", "replace")
-        total += int(
-            next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1]
-        )
-    return total
+    result = render_batch(plans, out, kinds=kinds, pdf=True, jobs=jobs)
+    seconds = time.perf_counter() - started
+    if result.failed:
+        raise SystemExit(f"batch failed: {result.failed[0]}")
+    return seconds
 
 
 def libreoffice_version(soffice: str) -> str:
@@ -96,61 +91,105 @@ def libreoffice_version(soffice: str) -> str:
     return result.stdout.decode("utf-8", "replace").strip() or "unknown"
 
 
+def cpu_pressure() -> str:
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return "n/a"
+    return line.replace("some ", "")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Time PDF conversion: one soffice process for all vs one per file."
-    )
-    parser.add_argument("folder", nargs="?", type=Path, help="folder of .docx (default: generate)")
-    parser.add_argument("--rounds", type=int, default=1, help="repeat and report the median")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per soffice run")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--pool", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--single", type=int, default=9, help="timed runs of one family")
+    parser.add_argument("--kinds", help="comma-separated kinds (default: all)")
+    parser.add_argument("--max-conversions", type=int, default=200)
     args = parser.parse_args(argv)
+    kinds = args.kinds.split(",") if args.kinds else None
 
     soffice = find_soffice()
     if soffice is None:
         print("LibreOffice (soffice) not found", file=sys.stderr)
         return 2
-
-    with tempfile.TemporaryDirectory(prefix="familyplan-bench-") as scratch_name:
-        scratch = Path(scratch_name)
-        if args.folder is None:
-            (scratch / "docx").mkdir()
-            sources = generate(scratch / "docx")
-            origin = "generated with python-docx"
-        else:
-            sources = sorted(args.folder.glob("*.docx"))
-            origin = str(args.folder)
-        if not sources:
-            print(f"no .docx in {args.folder}", file=sys.stderr)
-            return 2
-
-        # Warm the disk cache so that neither way pays LibreOffice's cold start alone.
-        warm_up = timed_batch(sources[:1], scratch / "warm-up", args.timeout)
-
-        batch_times, per_file_times = [], []
-        for round_number in range(args.rounds):
-            batch_out, per_file_out = (
-                scratch / f"batch-{round_number}",
-                scratch / f"each-{round_number}",
-            )
-            batch_times.append(timed_batch(sources, batch_out, args.timeout))
-            per_file_times.append(timed_per_file(sources, per_file_out, args.timeout))
-        pages = count_pages(sorted(batch_out.glob("*.pdf")))
-
-    batch, per_file = statistics.median(batch_times), statistics.median(per_file_times)
-    print(f"machine:      {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs")
-    print(f"python:       {platform.python_version()}")
-    print(f"libreoffice:  {libreoffice_version(soffice)} ({soffice})")
     print(
-        f"documents:    {len(sources)} .docx from {origin}"
-        + (f", {pages} PDF pages" if pages else "")
+        f"machine:      {platform.platform()}, {os.cpu_count()} CPUs, "
+        f"python {platform.python_version()}"
     )
-    print(f"rounds:       {args.rounds} (median reported); warm-up of 1 file took {warm_up:.2f} s")
-    print(f"one process:  {batch:7.2f} s  ({batch / len(sources):.2f} s per document)")
-    print(f"per file:     {per_file:7.2f} s  ({per_file / len(sources):.2f} s per document)")
-    print(f"ratio:        {per_file / batch:7.2f}x  (per file / one process)")
-    if args.rounds > 1:
-        print("all rounds:   one process " + ", ".join(f"{t:.2f}" for t in batch_times))
-        print("              per file    " + ", ".join(f"{t:.2f}" for t in per_file_times))
+    print(f"libreoffice:  {libreoffice_version(soffice)}")
+    print(f"cpu pressure: {cpu_pressure()} (before; other work on the machine slows both ways)")
+
+    with tempfile.TemporaryDirectory(prefix="familyplan-bench-pdf-") as scratch_name:
+        scratch = Path(scratch_name)
+        write_families(scratch / "plans", args.families)
+        print(
+            f"batch:        {args.families} generated families, "
+            f"{len(kinds or KINDS)} kinds each, jobs={args.jobs}, pool of {args.pool}, "
+            f"{args.rounds} round(s) each way"
+        )
+        started = time.perf_counter()
+        with pdf_pool(args.pool, max_conversions=args.max_conversions) as pool:
+            running = pool.wait_ready(120) if pool is not None else 0
+            start_up = time.perf_counter() - started
+            if pool is None or running == 0:
+                print("the warm pool did not start (python3-uno?)", file=sys.stderr)
+                return 2
+            print(
+                f"pool start-up: {start_up:.2f} s ({running} LibreOffice processes, "
+                "once per program)"
+            )
+            old: list[float] = []
+            warm: list[float] = []
+            for round_number in range(args.rounds):
+                converted = pool.stats["converted"]
+                with pool_off():
+                    old.append(one_batch(scratch / "plans", scratch / "old", kinds, args.jobs))
+                if pool.stats["converted"] != converted:
+                    raise SystemExit("the route without the pool used the pool")
+                warm.append(one_batch(scratch / "plans", scratch / "warm", kinds, args.jobs))
+                print(
+                    f"  round {round_number + 1}: one process per family {old[-1]:6.2f} s, "
+                    f"warm pool {warm[-1]:6.2f} s"
+                )
+            documents = len(list((scratch / "warm").rglob("*.pdf")))
+
+            # one family's PDFs from the warm pool
+            plan = load_plan(sorted((scratch / "plans").glob("*.json"))[0])
+            family = render_documents(plan, choose_pack(plan, None), scratch / "single-docx", kinds)
+            single = []
+            for run in range(args.single):
+                target = scratch / f"single-{run}"
+                began = time.perf_counter()
+                convert_to_pdf(family, target)
+                single.append(time.perf_counter() - began)
+            stats = dict(pool.stats)
+
+    old_median, warm_median = statistics.median(old), statistics.median(warm)
+    families = args.families
+    print(f"documents:    {documents} PDFs per batch")
+    print(
+        f"one process per family: median {old_median:6.2f} s = "
+        f"{families / old_median:5.2f} families/s  (rounds: {', '.join(f'{t:.2f}' for t in old)})"
+    )
+    print(
+        f"warm pool:              median {warm_median:6.2f} s = "
+        f"{families / warm_median:5.2f} families/s  (rounds: {', '.join(f'{t:.2f}' for t in warm)})"
+    )
+    print(f"pool counters: {stats}")
+    print(
+        f"one family ({len(family)} documents) from the warm pool: median "
+        f"{statistics.median(single):.2f} s, fastest {min(single):.2f} s, "
+        f"slowest {max(single):.2f} s"
+    )
+    print(f"cpu pressure: {cpu_pressure()} (after)")
+    print(
+        "pdf throughput incl. the pool's start-up once: "
+        f"{old_median / (warm_median + start_up):.1f}x"
+    )
+    print(f"pdf throughput, warm pool vs one process per family: {old_median / warm_median:.1f}x")
     return 0
 
 

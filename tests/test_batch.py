@@ -235,3 +235,30 @@ def test_a_dead_worker_fails_its_families_and_not_the_batch() -> None:
     assert sorted(outcome) == [f"p{i}.json" for i in range(5)]
     assert outcome.pop("p0.json") == (True, "")
     assert all(not ok and "worker process stopped" in why for ok, why in outcome.values())
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_with_pdf_the_families_convert_through_one_warm_pool_while_others_render(
+    plans: Path, tmp_path: Path, jobs: int
+) -> None:
+    from familyplan_docs.delivery.pdf import pdf_pool
+    from tests.helpers import soffice_or_skip
+
+    soffice_or_skip()
+    out = tmp_path / "out"
+    with pdf_pool(2) as pool:
+        if pool is None:
+            pytest.skip("no Python with uno here: the warm pool cannot run")
+        result = render_batch(plans, out, kinds=KINDS, bundle=True, jobs=jobs)
+        converted = pool.stats["converted"]
+    assert [p.name for p in result.ok] == ["family-0000", "family-0001", "family-0002"]
+    assert [p.name for p, _ in result.failed] == ["broken.json"]
+    assert converted == 3 * len(KINDS), "every PDF came from the pool"
+    for folder in result.ok:
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == sorted(
+            [*(f"{k}.docx" for k in KINDS), *(f"{k}.pdf" for k in KINDS), "bundle.pdf"]
+        )
+    assert result.documents == 3 * (2 * len(KINDS) + 1)
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in result.ok], "no staging left"

@@ -73,3 +73,25 @@ def test_without_libreoffice_the_docx_files_are_still_written(
         render(load_plan(SAMPLES[0]), tmp_path / "out", kinds=["flyer"], pdf=True)
     assert (tmp_path / "out" / "flyer.docx").is_file()
     assert not (tmp_path / "out" / "flyer.pdf").exists()
+
+
+def test_the_command_line_writes_a_case_file_with_bundle(tmp_path: Path) -> None:
+    soffice_or_skip()
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [
+            sys.executable, "-m", "familyplan_docs", "render", str(SAMPLES[0]),
+            "--out", str(out), "--documents", "minutes,flyer", "--bundle",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "bundle.pdf", "flyer.docx", "flyer.pdf", "minutes.docx", "minutes.pdf",
+    ]  # fmt: skip
+    text = pdf_text(out / "bundle.pdf")
+    assert text.index(pdf_text(out / "flyer.pdf")[:40]) < text.index(
+        pdf_text(out / "minutes.pdf")[:40]
+    ), "toolbox order: the flyer before the minutes"

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ._errors import UnknownChoiceError
-from ._files import atomic_write
+from ._errors import ToolMissingError, UnknownChoiceError
+from ._files import atomic_write, staging_folder
 from ._input import load_plan
 from .delivery.calendar import meeting_invitation
 from .delivery.distribute import DistributionManifest
 from .delivery.distribute import distribute as _distribute
-from .delivery.pdf import convert_to_pdf
+from .delivery.pdf import PdfStage, bundle_for, convert_to_pdf, pdf_pool, warm_pool
 from .model.plan import FamilyPlan
 from .packs.builtin import samples_root
 from .packs.discovery import choose_pack, load_pack, survey
 from .packs.pack import Pack
-from .render.documents import render_documents
+from .render.documents import ToPdf, render_documents
 from .workbook.write import write_workbook as _write_workbook
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "export_json",
     "language_note",
     "list_packs",
+    "pdf_pool",
     "render",
     "render_blank",
     "sample_files",
@@ -37,6 +40,14 @@ __all__ = [
 ]
 
 Templates = Sequence[str | Path]
+
+
+def _to_pdf(plan: FamilyPlan | None, pack: Pack, pdf: bool, bundle: bool) -> ToPdf | None:
+    """The converter for a render: PDFs (through the warm pool where one runs), and the case
+    file with *bundle*, which implies *pdf*."""
+    if not (pdf or bundle):
+        return None
+    return functools.partial(convert_to_pdf, bundle=bundle_for(plan, pack) if bundle else None)
 
 
 @dataclass(frozen=True)
@@ -60,18 +71,19 @@ def render(
     kinds: Sequence[str] | None = None,
     templates: Templates = (),
     pdf: bool = False,
+    bundle: bool = False,
 ) -> list[Path]:
     """Render *plan* to ``out_dir/<kind>.docx`` (and ``.pdf``); all kinds when *kinds* is None.
 
     Without *locale*, the plan's country picks the pack, and the documents the family
     reads (flyer, agenda, consents, plan) use the family's ``preferred_language`` pack
-    when it has one and that pack exists.
+    when it has one and that pack exists. PDFs are PDF/A-2b + PDF/UA-1; *bundle* (which
+    implies *pdf*) adds ``bundle.pdf``, the case file with one bookmark per document.
     """
     pack = choose_pack(plan, locale, templates)
     family_pack = _family_pack(plan, locale, templates, pack)
-    return render_documents(
-        plan, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None, family_pack=family_pack
-    )
+    to_pdf = _to_pdf(plan, pack, pdf, bundle)
+    return render_documents(plan, pack, out_dir, kinds, to_pdf=to_pdf, family_pack=family_pack)
 
 
 def _family_pack(
@@ -114,10 +126,11 @@ def render_blank(
     kinds: Sequence[str] | None = None,
     templates: Templates = (),
     pdf: bool = False,
+    bundle: bool = False,
 ) -> list[Path]:
-    """Render blank forms for hand-writing into *out_dir*."""
+    """Render blank forms for hand-writing into *out_dir* (PDFs and case file as :func:`render`)."""
     pack = load_pack(locale, templates)
-    return render_documents(None, pack, out_dir, kinds, to_pdf=convert_to_pdf if pdf else None)
+    return render_documents(None, pack, out_dir, kinds, to_pdf=_to_pdf(None, pack, pdf, bundle))
 
 
 def list_packs(templates: Templates = (), *, include_broken: bool = False) -> list[PackInfo]:
@@ -151,24 +164,59 @@ def sample_files() -> list[Path]:
     return sorted(samples_root().glob("*/*.json"))
 
 
-def demo(out_dir: str | Path, *, pdf: bool = False) -> dict[str, int]:
+def demo(out_dir: str | Path, *, pdf: bool = False, bundle: bool = False) -> dict[str, int]:
     """Render every bundled sample in its language, filled and blank, into *out_dir*.
 
     Returns the number of files written per folder: ``<lang>/<sample>/`` and ``<lang>/blank/``.
+    With a warm pool, each folder converts while the next one renders.
     """
     out = Path(out_dir)
-    to_pdf = convert_to_pdf if pdf else None
-    written: dict[str, int] = {}
+    folders: list[tuple[FamilyPlan | None, Pack, Path]] = []
     for sample in sample_files():
         lang = sample.parent.name
-        plan = load_plan(sample)
         pack = load_pack(lang)
-        folder = out / lang / sample.stem
-        written[str(folder)] = len(render_documents(plan, pack, folder, to_pdf=to_pdf))
-        blank = out / lang / "blank"
-        if str(blank) not in written:
-            written[str(blank)] = len(render_documents(None, pack, blank, to_pdf=to_pdf))
+        folders.append((load_plan(sample), pack, out / lang / sample.stem))
+        if all(folder != out / lang / "blank" for *_, folder in folders):
+            folders.append((None, pack, out / lang / "blank"))
+    pool = None
+    if pdf or bundle:
+        with contextlib.suppress(ToolMissingError):  # the .docx files are written first
+            pool = warm_pool()
+    if pool is None:
+        return {
+            str(folder): len(
+                render_documents(plan, pack, folder, to_pdf=_to_pdf(plan, pack, pdf, bundle))
+            )
+            for plan, pack, folder in folders
+        }
+    written: dict[str, int] = {}
+    with staging_folder(out, "demo") as staging:
+        stage = PdfStage(pool)
+        try:
+            for number, (plan, pack, folder) in enumerate(folders):
+                render_documents(plan, pack, staging / str(number))
+                stage.add(
+                    staging / str(number),
+                    folder,
+                    str(folder),
+                    bundle_for(plan, pack) if bundle else None,
+                )
+                _placed(stage, written, block=stage.in_flight() >= stage.limit)
+            while stage.in_flight():
+                _placed(stage, written, block=True)
+        except BaseException:
+            stage.cancel()
+            raise
     return written
+
+
+def _placed(stage: PdfStage, written: dict[str, int], *, block: bool) -> None:
+    if block:
+        stage.wait()
+    for folder, placed in stage.collect():
+        if not isinstance(placed, list):
+            raise placed
+        written[str(folder)] = len(placed)
 
 
 def write_workbook(
@@ -202,11 +250,13 @@ def distribute(
     locale: str | None = None,
     on: date | None = None,
     pdf: bool = False,
+    bundle: bool = False,
     templates: Templates = (),
 ) -> DistributionManifest:
     """Render the plan for each recipient a valid sharing consent covers; see ``manifest.json``.
 
     The family always receives its plan; refused recipients are listed with the reason.
+    *bundle* (which implies *pdf*) gives each recipient the case file ``bundle.pdf`` too.
     """
     pack = choose_pack(plan, locale, templates)
-    return _distribute(plan, pack, Path(out_dir), on=on, pdf=pdf)
+    return _distribute(plan, pack, Path(out_dir), on=on, pdf=pdf, bundle=bundle)

@@ -59,7 +59,18 @@ def _add_output(p: argparse.ArgumentParser) -> None:
         metavar="K1,K2",
         help=f"document kinds, comma-separated (default: all): {', '.join(KINDS)}",
     )
-    p.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    p.add_argument(
+        "--pdf", action="store_true", help="also write PDF/A + PDF/UA files (needs LibreOffice)"
+    )
+    _add_bundle(p)
+
+
+def _add_bundle(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--bundle",
+        action="store_true",
+        help="also write bundle.pdf: every document in one PDF, a bookmark each (implies --pdf)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="render every bundled sample, filled and blank")
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--pdf", action="store_true")
+    _add_bundle(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("workbook", help="write the Excel input workbook of a pack")
@@ -136,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--on", type=date.fromisoformat, help="date to check consent on (ISO)")
     p.add_argument("--pdf", action="store_true")
+    _add_bundle(p)
     p.set_defaults(func=cmd_distribute)
 
     _add_serve(sub)
@@ -193,6 +206,7 @@ def _batch_with_progress(args: argparse.Namespace) -> BatchResult:
         "kinds": _kinds(args.documents),
         "templates": args.templates,
         "pdf": args.pdf,
+        "bundle": args.bundle,
         "jobs": args.jobs,
     }
     if not sys.stderr.isatty():
@@ -240,7 +254,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     paths = api.render(
         plan, args.out, locale=args.locale, kinds=_kinds(args.documents),
-        templates=args.templates, pdf=args.pdf,
+        templates=args.templates, pdf=args.pdf, bundle=args.bundle,
     )  # fmt: skip
     print(f"wrote {len(paths)} file(s) to {args.out}")
     return 0
@@ -249,7 +263,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_blank(args: argparse.Namespace) -> int:
     paths = api.render_blank(
         args.out, locale=args.locale, kinds=_kinds(args.documents),
-        templates=args.templates, pdf=args.pdf,
+        templates=args.templates, pdf=args.pdf, bundle=args.bundle,
     )  # fmt: skip
     print(f"wrote {len(paths)} blank form(s) to {args.out}")
     return 0
@@ -281,7 +295,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    result = api.demo(args.out, pdf=args.pdf)
+    result = api.demo(args.out, pdf=args.pdf, bundle=args.bundle)
     for folder, count in result.items():
         print(f"{count:3d} file(s) in {folder}")
     print(f"demo: {sum(result.values())} file(s) under {args.out}")
@@ -328,8 +342,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def cmd_distribute(args: argparse.Namespace) -> int:
     plan = load_plan(args.input, templates=args.templates)
     manifest = api.distribute(
-        plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, templates=args.templates
-    )
+        plan, args.out, locale=args.locale, on=args.on, pdf=args.pdf, bundle=args.bundle,
+        templates=args.templates,
+    )  # fmt: skip
     for decision, line in zip(manifest.decisions, manifest.messages, strict=True):
         print(("✓ " if decision.allowed else "✗ ") + line)
     print(summary_line(manifest, choose_pack(plan, args.locale, args.templates)))
@@ -355,8 +370,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    # PDFs go through one warm LibreOffice pool for the whole command, ended when it ends
+    wants_pdf = getattr(args, "pdf", False) or getattr(args, "bundle", False)
     try:
-        return func(args)
+        with api.pdf_pool() if wants_pdf else contextlib.nullcontext():
+            return func(args)
     except InputError as exc:
         print(
             f"error: {mask_id_numbers(exc.source)}: {len(exc.problems)} problem(s)", file=sys.stderr

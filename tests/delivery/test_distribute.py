@@ -429,6 +429,30 @@ def test_pdf_files_go_to_every_recipient(
         assert (out / str(decision.folder) / "family_plan.pdf").is_file()
 
 
+def test_the_case_file_goes_to_every_recipient_with_the_familys_title(
+    tiny: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundles: list[Any] = []
+
+    def fake_pdf(documents: list[Path], out_dir: Path, *, bundle: Any = None) -> list[Path]:
+        bundles.append(bundle)
+        made = [Path(out_dir) / (doc.stem + ".pdf") for doc in documents]
+        made.append(Path(out_dir) / "bundle.pdf")
+        for target in made:
+            target.write_bytes(b"%PDF-1.7 fake")
+        return made
+
+    monkeypatch.setattr(distribute_module, "convert_to_pdf", fake_pdf)
+    out = tmp_path / "out"
+    manifest = distribute(make_plan(tiny), load_pack("da"), out, on=ON, bundle=True)
+    [bundle] = bundles
+    assert (bundle.title, bundle.lang) == ("Sagsmappe: Familien Test", "da-DK")
+    assert manifest.pdf
+    for decision in manifest.allowed:
+        assert decision.files == ("bundle.pdf", "family_plan.docx", "family_plan.pdf")
+        assert (out / str(decision.folder) / "bundle.pdf").is_file()
+
+
 def test_no_id_number_in_manifest_or_folders(tiny: dict[str, Any], tmp_path: Path) -> None:
     cpr = "0101901232"  # hypothetical, passes the CPR check
     tiny["family"]["members"][0]["national_id"] = cpr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..delivery.calendar import MSGIDS as CALENDAR_MSGIDS
 from ..delivery.distribute import MSGIDS as DISTRIBUTE_MSGIDS
+from ..delivery.pdf.bundle import MSGIDS as BUNDLE_MSGIDS
 from ..packs.labels import LABELLED_ENUMS, OTHER_MSGIDS
 from ..workbook.layout import MSGIDS as WORKBOOK_MSGIDS
 
@@ -22,4 +23,5 @@ def required_msgids() -> list[str]:
     ids.extend(WORKBOOK_MSGIDS)
     ids.extend(CALENDAR_MSGIDS)
     ids.extend(DISTRIBUTE_MSGIDS)
+    ids.extend(BUNDLE_MSGIDS)
     return list(dict.fromkeys(ids))

@@ -8,6 +8,7 @@ folder and moved into place, so a failed run writes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -28,9 +29,9 @@ from ..model.plan import (
     FamilyPlan,
 )
 from ..packs.pack import Pack
-from ..render.documents import render_documents, select_kinds
+from ..render.documents import ToPdf, render_documents, select_kinds
 from .consent import REASONS, Decision, decisions_for, recipient_meeting
-from .pdf import convert_to_pdf
+from .pdf import bundle_for, convert_to_pdf
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SCHEMA = "familyplan-docs/distribution/1"
@@ -100,6 +101,7 @@ def distribute(
     on: date | None = None,
     pdf: bool = False,
     kinds: Sequence[str] = ("family_plan",),
+    bundle: bool = False,
 ) -> DistributionManifest:
     """Render *kinds* of *plan* once per allowed recipient into ``out_dir/<folder>/``.
 
@@ -107,9 +109,11 @@ def distribute(
     the consents are checked on. Everything is prepared in a temporary folder and moved into
     place only when rendering succeeded; a previous run's recipient folders in *out_dir* are
     replaced. With *pdf* and no LibreOffice the .docx files and the manifest are still
-    written, then :class:`ToolMissingError` is raised.
+    written, then :class:`ToolMissingError` is raised. *bundle* (which implies *pdf*) adds
+    the case file ``bundle.pdf`` of the documents to every recipient's folder.
     """
     day = on or date.today()
+    pdf = pdf or bundle
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
     index, meeting = recipient_meeting(plan)
     decisions = decisions_for(plan, meeting, day)
@@ -118,9 +122,11 @@ def distribute(
     with staging_folder(out.parent, "distribute") as staging:
         rendered = staging / ".rendered"
         try:
-            files = render_documents(
-                plan, pack, rendered, chosen, to_pdf=convert_to_pdf if pdf else None
-            )
+            case_file = bundle_for(plan, pack) if bundle else None
+            to_pdf: ToPdf | None = convert_to_pdf if pdf else None
+            if case_file is not None:
+                to_pdf = functools.partial(convert_to_pdf, bundle=case_file)
+            files = render_documents(plan, pack, rendered, chosen, to_pdf=to_pdf)
         except ToolMissingError as exc:
             pdf_error = exc
             files = sorted(p for p in rendered.iterdir() if p.is_file())

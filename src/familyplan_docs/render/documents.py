@@ -32,6 +32,7 @@ from .budget import NUMBER_RUN, RenderLimitError, render_budget
 from .compiled.template import compiled_template
 from .compiled.xml import parse_body
 from .environment import make_environment
+from .provenance import add_provenance_to_zip, provenance
 from .sandbox import refuse_declarations
 from .shared import (
     SharedContext,
@@ -176,16 +177,17 @@ def _render_document(
         tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:
         _set_alt_text(tpl, alt)
-    out = io.BytesIO()
-    tpl.save(out)
-    with zipfile.ZipFile(out) as archive:  # written just now: its headers are honest
+    saved = io.BytesIO()
+    tpl.save(saved)
+    with zipfile.ZipFile(saved) as archive:  # written just now: its headers are honest
         for info in archive.infolist():
             if info.filename.lower().endswith(_XML_PARTS):
                 refuse_declarations(archive.read(info), info.filename)
+    data = add_provenance_to_zip(saved.getvalue(), provenance(pack, source))
     if isinstance(target, Path):
-        target.write_bytes(out.getvalue())
+        target.write_bytes(data)
     else:
-        target.write(out.getvalue())
+        target.write(data)
 
 
 ToPdf = Callable[[Sequence[Path], Path], list[Path]]

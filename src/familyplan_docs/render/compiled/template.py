@@ -56,6 +56,8 @@ from ..._errors import PackError
 from ...packs.guards import load_template
 from ...packs.pack import CATALOG, MANIFEST, Pack
 from ..environment import make_environment
+from ..provenance import CONTENT_TYPES as _TYPES
+from ..provenance import CUSTOM_PART, PACKAGE_RELS, provenance, with_provenance
 from .media import KnownImage, Rel
 from .output import (
     CONTENT_TYPES,
@@ -65,7 +67,7 @@ from .output import (
     core_data,
     header_footer_data,
 )
-from .package import read_entries
+from .package import Entry, read_entries
 from .xml import compile_xml, post_process, text_template
 
 __all__ = [
@@ -157,7 +159,19 @@ def _fixed_output(part: Part, make: Callable[[str], bytes]) -> bytes | None:
         return None
 
 
-def _compile(source: Path, env: SandboxedEnvironment) -> CompiledTemplate:
+def _with_provenance(entries: list[Entry], pack: Pack, source: Path) -> list[Entry]:
+    """The entries with the document's provenance as custom properties (the same in every
+    document rendered from *source* by *pack*)."""
+    wanted = (CUSTOM_PART, _TYPES, PACKAGE_RELS)
+    changed = with_provenance(
+        {e.name: e.data for e in entries if e.name in wanted}, provenance(pack, source)
+    )
+    out = [e.replaced(changed.pop(e.name)) if e.name in changed else e for e in entries]
+    stamp = out[0].date_time if out else (1980, 1, 1, 0, 0, 0)
+    return out + [Entry.make(name, data, stamp) for name, data in changed.items()]
+
+
+def _compile(source: Path, env: SandboxedEnvironment, pack: Pack) -> CompiledTemplate:
     template = load_template(source)  # read once, measured and checked: PackError
     tpl = DocxTemplate(template.honest())
     tpl.init_docx()
@@ -201,7 +215,7 @@ def _compile(source: Path, env: SandboxedEnvironment) -> CompiledTemplate:
     properties = tuple((name, text_template(env, getattr(props, name))) for name in PROPERTIES)
 
     images = tuple(KnownImage(str(p.partname), p.sha1, p.partname.idx) for p in package.image_parts)
-    entries = read_entries(template.parts)
+    entries = _with_provenance(read_entries(template.parts), pack, source)
     names = {e.name for e in entries}
     core_entry = _entry_name(core_part.partname)
     needed = [body.entry, core_entry, CONTENT_TYPES]
@@ -291,7 +305,7 @@ def compiled_template(source: Path, pack: Pack) -> CompiledTemplate | None:
     env = environment(pack)
     compiled: CompiledTemplate | None
     try:
-        compiled = _compile(source, env)
+        compiled = _compile(source, env, pack)
     except _NotCompilable:
         compiled = None
     except (TemplateError, PackError):

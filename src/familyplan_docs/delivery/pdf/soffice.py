@@ -1,17 +1,21 @@
-"""Convert documents to PDF (and workbooks to .xlsx) with LibreOffice in headless mode.
+"""The route without a pool: one ``soffice --convert-to`` process per call.
 
 All documents of one call go through ONE ``soffice`` process, which starts with its own
 fresh user profile (``-env:UserInstallation``) so that parallel calls never clash. The
 process runs without stdin, with ``HOME`` pointing at the throw-away profile folder, under a
 timeout that kills its whole process group, and is retried once by default. Results are
 written to a staging folder inside ``out_dir`` and moved into place only when every file
-converted, so a failed call leaves nothing half-written.
+converted, so a failed call leaves nothing half-written. The input filter is forced
+(``--infilter``), so a file LibreOffice cannot read as what its name says fails instead
+of being imported as text.
+
+Also here: finding ``soffice`` (:func:`find_soffice`), what to say when it is missing, and
+re-saving a workbook through Calc (:func:`convert_to_xlsx`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -23,25 +27,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .._errors import ConversionError, ToolMissingError
-from .._files import staging_folder
+from ..._errors import ConversionError, ToolMissingError
+from ..._files import staging_folder
+from .options import PDF_FILTER, input_filter
+
+__all__ = [
+    "SOFFICE_ENV_VAR",
+    "XLSX_FILTER",
+    "convert_to_xlsx",
+    "convert_with_soffice",
+    "find_soffice",
+    "kill_group",
+    "missing_message",
+    "soffice_environment",
+]
 
 SOFFICE_ENV_VAR = "FAMILYPLAN_DOCS_SOFFICE"
 """Environment variable naming the ``soffice`` executable (or its ``program`` folder)."""
 
-PDF_EXPORT_OPTIONS: dict[str, bool] = {"UseTaggedPDF": True, "PDFUACompliance": True}
-"""Options of LibreOffice's ``writer_pdf_Export`` filter: a tagged, PDF/UA-marked PDF."""
-
-PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
-    {
-        name: {"type": "boolean", "value": "true" if value else "false"}
-        for name, value in PDF_EXPORT_OPTIONS.items()
-    },
-    separators=(",", ":"),
-)
-"""The ``--convert-to`` argument for PDF (JSON filter options need LibreOffice 7.4 or later)."""
-
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
+XLSX_INPUT_FILTER = "Calc MS Excel 2007 XML"
 """The ``--convert-to`` argument for re-saving a workbook through LibreOffice Calc."""
 
 _MAGIC = {".pdf": b"%PDF-", ".xlsx": b"PK"}
@@ -78,20 +83,36 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert_to_pdf(
+def convert_with_soffice(
     documents: Sequence[Path], out_dir: Path, *, timeout: float = 300.0, retries: int = 1
 ) -> list[Path]:
-    """Convert Writer documents (.docx, .odt, ...) to tagged PDF in one LibreOffice process.
+    """Convert Writer documents (.docx, .odt) to PDF/A-2b + PDF/UA-1 in one LibreOffice process.
 
     Returns ``out_dir/<stem>.pdf`` for each document, in the given order. ``timeout`` is in
     seconds per attempt; documents that did not convert are tried ``retries`` more times
     with a fresh profile. Raises :class:`ToolMissingError` when LibreOffice is missing and
     :class:`ConversionError` naming the files that failed; then ``out_dir`` is left as it was.
+    The PDFs come as LibreOffice writes them: :func:`.convert.convert_to_pdf` finishes them.
     """
     sources = _sources(documents, ".pdf")
     if not sources:
         return []
-    return _convert(sources, Path(out_dir), PDF_FILTER, ".pdf", timeout=timeout, retries=retries)
+    groups: dict[str, list[Path]] = {}
+    for source in sources:
+        groups.setdefault(input_filter(source), []).append(source)
+    if len(groups) == 1:
+        [(infilter, _group)] = groups.items()
+        return _convert(
+            sources, Path(out_dir), PDF_FILTER, ".pdf", infilter, timeout=timeout, retries=retries
+        )
+    with staging_folder(out_dir, "convert-groups") as staging:  # one process per input filter
+        for infilter, group in groups.items():
+            _convert(group, staging, PDF_FILTER, ".pdf", infilter, timeout=timeout, retries=retries)
+        results = []
+        for source in sources:
+            os.replace(staging / (source.stem + ".pdf"), Path(out_dir) / (source.stem + ".pdf"))
+            results.append(Path(out_dir) / (source.stem + ".pdf"))
+        return results
 
 
 def convert_to_xlsx(
@@ -100,12 +121,18 @@ def convert_to_xlsx(
     """Re-save a workbook through LibreOffice Calc as ``out_dir/<stem>.xlsx``.
 
     Used to prove that a workbook edited in Calc still reads back. Errors as for
-    :func:`convert_to_pdf`.
+    :func:`convert_with_soffice`.
     """
     sources = _sources([workbook], ".xlsx")
-    return _convert(sources, Path(out_dir), XLSX_FILTER, ".xlsx", timeout=timeout, retries=retries)[
-        0
-    ]
+    return _convert(
+        sources,
+        Path(out_dir),
+        XLSX_FILTER,
+        ".xlsx",
+        XLSX_INPUT_FILTER,
+        timeout=timeout,
+        retries=retries,
+    )[0]
 
 
 # -- finding the program ---------------------------------------------------------------------
@@ -195,6 +222,7 @@ def _convert(
     out_dir: Path,
     target: str,
     suffix: str,
+    infilter: str,
     *,
     timeout: float,
     retries: int,
@@ -214,7 +242,7 @@ def _convert(
             pending = list(sources)
             attempt = _Attempt(0, "")
             for _ in range(retries + 1):
-                attempt = _run_soffice(soffice, pending, staging, target, timeout)
+                attempt = _run_soffice(soffice, pending, staging, target, infilter, timeout)
                 if attempt.returncode is None:
                     # Killed mid-way: a file may be half-written, so convert them all again.
                     for source in pending:
@@ -247,7 +275,7 @@ def _complete(path: Path, suffix: str) -> bool:
     return bool(head) and head.startswith(_MAGIC.get(suffix, b""))
 
 
-def _environment(home: Path) -> dict[str, str]:
+def soffice_environment(home: Path) -> dict[str, str]:
     """Return the environment for soffice: ours, with HOME at the throw-away profile."""
     env = {key: value for key, value in os.environ.items() if key not in _DROPPED_ENV}
     if sys.platform != "win32":
@@ -260,7 +288,7 @@ def _environment(home: Path) -> dict[str, str]:
 
 
 def _run_soffice(
-    soffice: str, sources: list[Path], out_dir: Path, target: str, timeout: float
+    soffice: str, sources: list[Path], out_dir: Path, target: str, infilter: str, timeout: float
 ) -> _Attempt:
     """Run one soffice process over all ``sources`` with a fresh profile, then remove it."""
     with staging_folder(tempfile.gettempdir(), "soffice") as scratch:
@@ -271,6 +299,7 @@ def _run_soffice(
             "--headless",
             "--norestore",
             "--nolockcheck",
+            f"--infilter={infilter}",
             "--convert-to",
             target,
             "--outdir",
@@ -280,14 +309,14 @@ def _run_soffice(
         log_path = scratch / "soffice-output.txt"
         # Output goes to a file, not a pipe: nothing can block on a full or inherited pipe.
         with log_path.open("wb") as log:
-            process = _start(command, _environment(scratch), scratch, log)
+            process = _start(command, soffice_environment(scratch), scratch, log)
             try:
                 returncode: int | None = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                _kill_group(process)
+                kill_group(process)
                 returncode = None
             except BaseException:
-                _kill_group(process)
+                kill_group(process)
                 raise
         return _Attempt(returncode, log_path.read_text(encoding="utf-8", errors="replace"))
 
@@ -321,7 +350,7 @@ def _start(
         raise ConversionError(f"could not start LibreOffice ({command[0]}): {error}") from error
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
     """Kill ``process`` and everything it started, then reap it."""
     if sys.platform == "win32":
         subprocess.run(
@@ -332,7 +361,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
             check=False,
         )
         process.kill()
-    else:
+    elif process.returncode is None:
         # The process leads its own session, so its group id is its pid; it is not reaped
         # yet, so that id cannot have been reused.
         with contextlib.suppress(ProcessLookupError):

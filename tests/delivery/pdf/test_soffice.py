@@ -1,5 +1,5 @@
-"""Tests of the LibreOffice conversion: fake soffice scripts for the failure paths, the real one
-for the output (marked ``libreoffice``)."""
+"""The route of one ``soffice`` process per call: fake soffice scripts for the failure paths,
+the real one for the output (marked ``libreoffice``)."""
 
 from __future__ import annotations
 
@@ -17,87 +17,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-import docx
 import openpyxl
 import pytest
 
 from familyplan_docs._errors import ConversionError, FamilyPlanError, ToolMissingError
-from familyplan_docs.delivery import pdf as _pdf
-from familyplan_docs.delivery.pdf import (
-    PDF_FILTER,
+from familyplan_docs.delivery.pdf import soffice as _pdf
+from familyplan_docs.delivery.pdf.options import PDF_FILTER
+from familyplan_docs.delivery.pdf.soffice import (
     SOFFICE_ENV_VAR,
-    convert_to_pdf,
     convert_to_xlsx,
     find_soffice,
 )
+from familyplan_docs.delivery.pdf.soffice import convert_with_soffice as convert_to_pdf
+from tests.delivery.pdf.helpers import ARABIC, DANISH, DUTCH, make_docx, make_xlsx, pdf_text
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a #! script")
-
-DANISH = "Familiens plan: Æ Ø Å æ ø å"
-ARABIC = "خطة العائلة"
-DUTCH = 'Gezinsplan & <IJsselmeer> "citaat"'
-# pdftotext wraps right-to-left runs in directional marks; they are not part of the text.
-BIDI_MARKS = dict.fromkeys(
-    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-)
-
-
-@pytest.fixture(autouse=True)
-def _needs_libreoffice(request: pytest.FixtureRequest) -> None:
-    """Skip ``libreoffice`` tests when the tools are missing, but fail under CI."""
-    if request.node.get_closest_marker("libreoffice") is None:
-        return
-    missing = [
-        tool
-        for tool, found in (
-            ("LibreOffice (soffice)", find_soffice()),
-            ("pdftotext (poppler-utils)", shutil.which("pdftotext")),
-            ("pdfinfo (poppler-utils)", shutil.which("pdfinfo")),
-        )
-        if not found
-    ]
-    if missing:
-        message = "not installed: " + ", ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so these tests must run)")
-        pytest.skip(message)
-
-
-def make_docx(path: Path, *paragraphs: str, pages: int = 1) -> Path:
-    """Write a small .docx with a heading and ``paragraphs`` repeated on ``pages`` pages."""
-    document = docx.Document()
-    document.add_heading(path.stem, level=1)
-    for page in range(pages):
-        if page:
-            document.add_page_break()
-        for text in paragraphs:
-            document.add_paragraph(text)
-    document.save(str(path))
-    return path
-
-
-def make_xlsx(folder: Path) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Plan"
-    sheet.append(["Mål", "Hvornår", "Timer"])
-    sheet.append([DANISH, date(2025, 3, 14), 4.5])
-    sheet.append([ARABIC, date(2025, 12, 31), 12])
-    path = folder / "plan.xlsx"
-    workbook.save(path)
-    workbook.close()
-    return path
-
-
-def pdf_text(path: Path) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8").translate(BIDI_MARKS)
-
 
 # -- a fake soffice ---------------------------------------------------------------------------
 
@@ -200,6 +134,7 @@ def test_all_documents_go_through_one_process(tmp_path: Path, fake_soffice: Path
     assert argv[0].startswith("-env:UserInstallation=file:///")
     assert {"--headless", "--norestore", "--nolockcheck"} <= set(argv)
     assert argv[argv.index("--convert-to") + 1] == PDF_FILTER
+    assert "--infilter=MS Word 2007 XML" in argv, "a .docx is read as one, never as text"
     assert argv[-3:] == [str(s.resolve()) for s in sources]
     assert run["stdin"] == "devnull"
     assert run["pgid"] == run["pid"], "soffice must lead its own process group"
@@ -208,10 +143,39 @@ def test_all_documents_go_through_one_process(tmp_path: Path, fake_soffice: Path
     assert not profile.parent.exists(), "the throw-away profile is removed afterwards"
 
 
-def test_filter_asks_for_tagged_pdf() -> None:
+def test_filter_asks_for_pdf_a_2b_marked_pdf_ua_1_with_typed_options() -> None:
     name, filter_name, options = PDF_FILTER.split(":", 2)
     assert (name, filter_name) == ("pdf", "writer_pdf_Export")
-    assert json.loads(options)["UseTaggedPDF"] == {"type": "boolean", "value": "true"}
+    # LibreOffice ignores an option without its type: every one carries it
+    assert json.loads(options) == {
+        "SelectPdfVersion": {"type": "long", "value": "2"},
+        "UseTaggedPDF": {"type": "boolean", "value": "true"},
+        "PDFUACompliance": {"type": "boolean", "value": "true"},
+    }
+
+
+@posix_only
+def test_documents_of_two_kinds_go_through_one_process_each_with_their_filter(
+    tmp_path: Path, fake_soffice: Path
+) -> None:
+    sources = documents(tmp_path / "in", "a")
+    odt = tmp_path / "in" / "b.odt"
+    odt.write_bytes(b"PK fake")
+    result = convert_to_pdf([*sources, odt], tmp_path / "out")
+    assert [p.name for p in result] == ["a.pdf", "b.pdf"]
+    filters = sorted(
+        next(a for a in run["argv"] if a.startswith("--infilter=")) for run in runs(fake_soffice)
+    )
+    assert filters == ["--infilter=MS Word 2007 XML", "--infilter=writer8"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_a_document_of_another_kind_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"only \.docx, \.odt"):
+        convert_to_pdf([text], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 @posix_only
@@ -408,6 +372,22 @@ def test_pdf_keeps_every_character(tmp_path: Path) -> None:
     assert "Pages:           2" in subprocess.run(
         ["pdfinfo", str(result[0])], stdin=subprocess.DEVNULL, capture_output=True, check=True
     ).stdout.decode("utf-8", "replace")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(
+    "content",
+    [b"\x00\x01random bytes\xff" * 50, b"just a text file, named .docx\n", b"PK\x03\x04broken"],
+    ids=["random", "text", "broken-zip"],
+)
+def test_a_file_that_is_no_docx_fails_instead_of_becoming_a_pdf_of_its_bytes(
+    tmp_path: Path, content: bytes
+) -> None:
+    fake = tmp_path / "plan.docx"
+    fake.write_bytes(content)
+    with pytest.raises(ConversionError, match=r"plan\.docx"):
+        convert_to_pdf([fake], tmp_path / "out", retries=0)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.libreoffice
