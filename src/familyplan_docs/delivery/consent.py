@@ -3,10 +3,13 @@
 The recipients are the participants of the latest network meeting (network, follow-up or
 family group conference). The family itself always receives its plan. Anyone else receives
 it only when a consent to share information (:attr:`ConsentKind.INFORMATION_SHARING`) that
-is valid on the day covers their department or organization; a consent is valid when it is
-signed, not withdrawn, not expired, and signed by every child of the family aged 15 or over.
-A participant with neither organization nor department (the family's supporter, a
-grandparent) cannot be covered by a consent and is refused; the family may pass the plan on.
+counts on the day covers their department or organization. Whether a consent counts follows
+the pack's consent rules (:mod:`familyplan_docs.packs.coverage`) and fails closed: everyone
+the rules name must have signed it (every custodian, every child from the signing age, every
+adult for their own data), a child whose age is unknown must sign with every custodian, and
+the refusal names the field to fill in. A participant with neither organization nor
+department (the family's supporter, a grandparent) cannot be covered by a consent and is
+refused; the family may pass the plan on.
 """
 
 from __future__ import annotations
@@ -18,17 +21,26 @@ from typing import Any
 from .._errors import InputError, Problem
 from .._text import norm
 from ..model.plan import (
-    Consent,
     ConsentKind,
     FamilyPlan,
     Meeting,
     MeetingKind,
-    MemberRole,
     Participant,
 )
-from ..render.context import YOUNG_PERSON_AGE, latest_meeting
+from ..packs.coverage import ConsentState, consent_state, covers
+from ..packs.discovery import choose_pack
+from ..packs.pack import Pack
+from ..packs.rules import ConsentRules, signature_problems
+from ..render.context import latest_meeting
 
-__all__ = ["REASONS", "RECIPIENT_MEETINGS", "Decision", "check_recipients", "recipient_meeting"]
+__all__ = [
+    "REASONS",
+    "RECIPIENT_MEETINGS",
+    "Decision",
+    "check_recipients",
+    "check_signatures",
+    "recipient_meeting",
+]
 
 RECIPIENT_MEETINGS = (
     MeetingKind.NETWORK,
@@ -45,6 +57,11 @@ REASONS: tuple[str, ...] = (
     "expired",
     "withdrawn",
     "young_person_not_signed",
+    "custodian_not_signed",
+    "adult_not_signed",
+    "age_unknown",
+    "custodian_unknown",
+    "child_not_covered",
     "not_covered",
     "private_person",
 )
@@ -68,6 +85,14 @@ class Decision:
     """Index in ``plan.consents`` of the consent the decision rests on, if any."""
     member: str | None = None
     """The family member's id, for a recipient of the family."""
+    subject: str | None = None
+    """The family member a refusal is about (who has not signed, whose age is unknown)."""
+    place: str | None = None
+    """The JSON path to fill in so the refusal goes away (``$.family.members[2].birth_date``)."""
+    age: int | None = None
+    """The age of the young person who has not signed."""
+    child: str | None = None
+    """The child a custodian signs for, or whose custody is unknown."""
 
     @property
     def who(self) -> str:
@@ -80,20 +105,32 @@ class Decision:
         return self.recipient
 
 
-def check_recipients(plan: FamilyPlan, on: date) -> list[Decision]:
+def check_recipients(plan: FamilyPlan, on: date, pack: Pack | None = None) -> list[Decision]:
     """Decide, for each participant of the latest network meeting, whether they may get the plan.
 
-    Raises :class:`InputError` when the plan has no network, follow-up or family group
-    conference meeting.
+    The consent rules are *pack*'s (default: the pack of the plan's country). Raises
+    :class:`InputError` when the plan has no network, follow-up or family group conference
+    meeting, or when a signature breaks the pack's rules (a child signing below the age
+    at which the pack lets children sign).
     """
+    rules = (pack or choose_pack(plan, None)).rules.consent
+    check_signatures(plan, rules, on)
     _, meeting = recipient_meeting(plan)
-    return decisions_for(plan, meeting, on)
+    return decisions_for(plan, meeting, on, rules)
+
+
+def check_signatures(plan: FamilyPlan, rules: ConsentRules, on: date) -> None:
+    """Raise :class:`InputError` listing every signature *rules* do not allow, with its path."""
+    problems = signature_problems(plan, rules, on)
+    if problems:
+        raise InputError("plan", problems)
 
 
 # --- deciding --------------------------------------------------------------------------------
 
 
 def recipient_meeting(plan: FamilyPlan) -> tuple[int, Meeting]:
+    """The latest network, follow-up or family group conference meeting, with its index."""
     meeting = latest_meeting(plan, RECIPIENT_MEETINGS)
     if meeting is None:
         kinds = ", ".join(k.value for k in RECIPIENT_MEETINGS)
@@ -111,8 +148,14 @@ def recipient_meeting(plan: FamilyPlan) -> tuple[int, Meeting]:
     return index, meeting
 
 
-def decisions_for(plan: FamilyPlan, meeting: Meeting, on: date) -> list[Decision]:
-    decisions = [_decide(plan, participant, on) for participant in meeting.participants]
+def decisions_for(
+    plan: FamilyPlan, meeting: Meeting, on: date, rules: ConsentRules
+) -> list[Decision]:
+    """One decision per participant of *meeting* (the family first when none takes part)."""
+    states: dict[int, ConsentState] = {}
+    decisions = [
+        _decide(plan, participant, on, rules, states) for participant in meeting.participants
+    ]
     if not any(p.member is not None for p in meeting.participants):
         # the family always receives its plan, even when no member is listed as a participant
         family = Decision(
@@ -127,7 +170,13 @@ def decisions_for(plan: FamilyPlan, meeting: Meeting, on: date) -> list[Decision
     return decisions
 
 
-def _decide(plan: FamilyPlan, participant: Participant, on: date) -> Decision:
+def _decide(
+    plan: FamilyPlan,
+    participant: Participant,
+    on: date,
+    rules: ConsentRules,
+    states: dict[int, ConsentState],
+) -> Decision:
     base = Decision(
         recipient=participant.name,
         organization=participant.organization,
@@ -148,44 +197,44 @@ def _decide(plan: FamilyPlan, participant: Participant, on: date) -> Decision:
     ]
     if not sharing:
         return base
-    states = {i: _consent_state(plan, c, on) for i, c in sharing}
-    covering = [(i, c) for i, c in sharing if _covers(c, participant)]
+    for i, _ in sharing:
+        if i not in states:
+            states[i] = consent_state(plan, i, rules, on)
+    covering = [
+        (i, c) for i, c in sharing if covers(c, participant.organization, participant.department)
+    ]
     for i, _ in covering:
-        if states[i] == "valid":
+        if states[i].valid:
             return _replace(base, allowed=True, reason="covered", consent=i)
     if covering:
         # the newest consent that names them tells why it does not count
-        i, _ = max(covering, key=lambda ic: (ic[1].signed_on or date.min, ic[0]))
-        return _replace(base, reason=states[i], consent=i)
-    valid = [i for i, _ in sharing if states[i] == "valid"]
+        i, _ = max(covering, key=lambda ic: (_signed_on(ic[1]) or date.min, ic[0]))
+        return _refused(plan, base, states[i], i)
+    valid = [i for i, _ in sharing if states[i].valid]
     return _replace(base, reason="not_covered", consent=valid[-1] if valid else None)
 
 
-def _consent_state(plan: FamilyPlan, consent: Consent, on: date) -> str:
-    if consent.signed_on is None or consent.signed_on > on:
-        return "not_signed"
-    if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
-        return "withdrawn"
-    if consent.valid_until is not None and consent.valid_until < on:
-        return "expired"
-    signed = {
-        s.member for s in consent.young_people if s.signed_on is not None and s.signed_on <= on
-    }
-    for member in plan.family.members:
-        age = member.age_on(on)
-        young = member.role is MemberRole.CHILD and age is not None and age >= YOUNG_PERSON_AGE
-        if young and member.id not in signed:
-            return "young_person_not_signed"
-    return "valid"
+def _signed_on(consent: Any) -> date | None:
+    days = [s.signed_on for s in consent.signatures if s.signed_on is not None]
+    return max(days) if days else None
 
 
-def _covers(consent: Consent, participant: Participant) -> bool:
-    departments = {norm(d) for d in consent.departments}
-    parties = {norm(p.name) for p in consent.external_parties}
-    own = [norm(v) for v in (participant.department, participant.organization) if v]
-    if any(v in departments for v in own):
-        return True
-    return participant.organization is not None and norm(participant.organization) in parties
+def _refused(plan: FamilyPlan, base: Decision, state: ConsentState, index: int) -> Decision:
+    def name(ref: str | None) -> str | None:
+        if ref is None:
+            return None
+        member = plan.member(ref)
+        return " ".join(p for p in (member.first_name, member.last_name) if p)
+
+    return _replace(
+        base,
+        reason=state.reason,
+        consent=index,
+        subject=name(state.member),
+        place=state.place,
+        age=state.age,
+        child=name(state.child),
+    )
 
 
 def _same(a: str | None, b: str | None) -> bool:

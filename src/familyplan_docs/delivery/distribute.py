@@ -29,7 +29,7 @@ from ..model.plan import (
 )
 from ..packs.pack import Pack
 from ..render.documents import render_documents, select_kinds
-from .consent import REASONS, Decision, decisions_for, recipient_meeting
+from .consent import REASONS, Decision, check_signatures, decisions_for, recipient_meeting
 from .pdf import convert_to_pdf
 
 MANIFEST_NAME = "manifest.json"
@@ -40,8 +40,9 @@ MSGIDS: tuple[str, ...] = (
     "distribute.summary",
 )
 """Catalog ids: ``distribute.reason.<code>`` take ``{who}`` (name, with organization and
-department) and ``{date}``; ``distribute.summary`` takes ``{allowed}``, ``{total}`` and
-``{date}``."""
+department) and ``{date}``, and the refusals about a family member ``{member}`` (their
+name), ``{child}`` (the child concerned), ``{age}`` and ``{path}`` (the JSON path to fill
+in); ``distribute.summary`` takes ``{allowed}``, ``{total}`` and ``{date}``."""
 
 _FAMILY_SLUG = "family"
 
@@ -78,7 +79,14 @@ class DistributionManifest:
 
 def reason_line(decision: Decision, pack: Pack, on: date) -> str:
     """Return the one-line, localized explanation of *decision* (from ``distribute.reason.*``)."""
-    values = {"who": decision.who, "date": format_date(on, format="long", locale=pack.locale)}
+    values = {
+        "who": decision.who,
+        "date": format_date(on, format="long", locale=pack.locale),
+        "member": decision.subject or "",
+        "child": decision.child or "",
+        "age": "" if decision.age is None else str(decision.age),
+        "path": decision.place or "",
+    }
     return pack.format(f"distribute.reason.{decision.reason}", values)
 
 
@@ -111,8 +119,10 @@ def distribute(
     """
     day = on or date.today()
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
+    rules = pack.rules.consent
+    check_signatures(plan, rules, day)
     index, meeting = recipient_meeting(plan)
-    decisions = decisions_for(plan, meeting, day)
+    decisions = decisions_for(plan, meeting, day, rules)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise FamilyPlanError(f"{out}: exists and is not a folder; give a folder for --out")
@@ -211,7 +221,9 @@ def _manifest_json(plan: FamilyPlan, manifest: DistributionManifest, secrets: li
         consent = plan.consents[index]
         return {
             "place": f"$.consents[{index}]",
-            "signed_on": _iso(consent.signed_on),
+            "signatures": [
+                {"member": s.member, "signed_on": _iso(s.signed_on)} for s in consent.signatures
+            ],
             "valid_until": _iso(consent.valid_until),
             "withdrawn_on": _iso(consent.withdrawn_on),
         }
@@ -225,6 +237,7 @@ def _manifest_json(plan: FamilyPlan, manifest: DistributionManifest, secrets: li
             "family": d.reason == "family",
             "allowed": d.allowed,
             "reason": d.reason,
+            "fill_in": d.place,
             "message": message,
             "folder": d.folder,
             "files": [f"{d.folder}/{name}" for name in d.files] if d.folder else [],

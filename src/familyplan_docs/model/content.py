@@ -21,6 +21,11 @@ class Goal(Model):
     by_when: date | None = None
     who: OptionalText = None
     status: GoalStatus = GoalStatus.NOT_STARTED
+    id: Ref | None = Field(
+        None, description="A short id that stays the same from one plan version to the next."
+    )
+    progress: OptionalText = Field(None, description="What has been done so far.")
+    next_step: OptionalText = None
 
 
 class Agreement(Model):
@@ -32,6 +37,11 @@ class Agreement(Model):
     status: AgreementStatus = AgreementStatus.OPEN
     checked_by: Name | None = Field(None, description="Who checks that it happened.")
     meeting: int | None = Field(None, ge=1, description="Number of the meeting (1-based).")
+    id: Ref | None = Field(
+        None, description="A short id that stays the same from one plan version to the next."
+    )
+    progress: OptionalText = Field(None, description="What has been done so far.")
+    next_step: OptionalText = None
 
 
 class Intervention(Model):

@@ -20,6 +20,7 @@ from .._errors import PackError, UnknownChoiceError
 from .._kinds import KINDS
 from .._text import fill
 from .guards import check_template_file
+from .rules import TABLES, PackRules, merge_tables, parse_rules
 
 __all__ = ["CATALOG", "MANIFEST", "Manifest", "Pack", "read_catalog", "read_manifest"]
 
@@ -38,6 +39,8 @@ class Manifest:
     extends: str | None
     legal: dict[str, str]
     settings: dict[str, Any]
+    rules: dict[str, Any] = field(default_factory=dict)
+    """The raw ``[consent]``, ``[consent_sharing]`` and ``[consent_data]`` tables."""
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -66,6 +69,7 @@ def read_manifest(folder: Path) -> Manifest:
         extends=extends,
         legal=dict(legal),
         settings=dict(data.get("settings", {})),
+        rules={key: data[key] for key in TABLES if key in data},
     )
 
 
@@ -112,6 +116,17 @@ class Pack:
         """Free settings of the pack (``[settings]``), the parent's overridden by this pack's."""
         base = self.parent.settings if self.parent else {}
         return {**base, **self.manifest.settings}
+
+    @cached_property
+    def rules(self) -> PackRules:
+        """Consent rules and option lists (:mod:`.rules`), the parent's overridden key by key.
+
+        Raises :class:`PackError` naming the pack.toml and key of a bad value.
+        """
+        tables: dict[str, Any] = {}
+        for pack in reversed(self.chain()):
+            tables = merge_tables(tables, pack.manifest.rules)
+        return parse_rules(tables, str(self.path / MANIFEST))
 
     def chain(self) -> list[Pack]:
         """Return this pack and its ancestors, nearest first."""

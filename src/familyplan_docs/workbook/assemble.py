@@ -51,6 +51,8 @@ class Record:
 
 
 _PLAIN = {
+    "child_views": ("child_views",),
+    "follow_ups": ("follow_ups",),
     "coordinators": ("coordinators",),
     "goals": ("goals",),
     "agreements": ("agreements",),
@@ -60,6 +62,14 @@ _PLAIN = {
     "checklist": ("checklist",),
 }
 _MEETING_LISTS = {"participants": "participants", "agenda": "agenda", "rounds": "rounds"}
+_OPTIONAL_PARTS = ("supporter", "safety", "closing")
+"""Parts of the plan sheet that are left out of the plan when none of their fields is filled."""
+_PART_LISTS = (
+    ("safety_scales", "safety", "scales"),
+    ("safety_agreements", "safety", "agreements"),
+    ("continuations", "closing", "continues"),
+)
+"""Sheets whose rows are a list inside a part of the plan sheet."""
 
 
 class Assembler:
@@ -119,14 +129,17 @@ class Assembler:
         data["action_plans"] = self._action_plans()
         self._meeting_children(meetings)
         self._consent_lines(consents)
+        self._custody(data["family"]["members"])
+        self._version_items(data["versions"])
+        self._parts(data)
         self._check_members()
         self._check_ids()
         return data
 
     def _plan_sheet(self) -> dict[str, Any]:
         data: dict[str, Any] = {"organization": {}, "family": {}}
-        supporter: dict[str, Any] = {}
-        for part in ("organization", "family", "supporter"):
+        optional: dict[str, dict[str, Any]] = {part: {} for part in _OPTIONAL_PARTS}
+        for part in ("organization", "family", *_OPTIONAL_PARTS):
             self.places[(part,)] = Place(PLAN_SHEET)
         for f in PLAN_FIELDS:
             rows = self.plan_rows.get(f.key, [])
@@ -144,11 +157,69 @@ class Assembler:
             if len(loc) == 1:
                 data[str(loc[0])] = value
             else:
-                target = supporter if loc[0] == "supporter" else data[str(loc[0])]
+                part = str(loc[0])
+                target = optional[part] if part in optional else data[part]
                 target[str(loc[1])] = value
-        if supporter:
-            data["supporter"] = supporter
+        for part, values in optional.items():
+            if values:
+                data[part] = values
         return data
+
+    def _custody(self, members: list[dict[str, Any]]) -> None:
+        """Each row of the custody sheet adds a child to a custodian's ``custody_of``."""
+        position = {m.get("id"): i for i, m in enumerate(members)}
+        for record in self.records["custody"]:
+            custodian, child = record.values.get("custodian"), record.values.get("child")
+            if custodian is None or child is None:
+                if not record.bad:
+                    missing = "custodian" if custodian is None else "child"
+                    self.problem(Place("custody", record.row, missing), "fill in this cell")
+                continue
+            i = position.get(custodian)
+            if i is None:  # reported by _check_members
+                continue
+            items = members[i].setdefault("custody_of", [])
+            self.places[("family", "members", i, "custody_of", len(items))] = Place(
+                "custody", record.row, "child"
+            )
+            items.append(child)
+
+    def _version_items(self, versions: list[dict[str, Any]]) -> None:
+        """The kept goals and agreements of each version, by its number."""
+        index = {v.get("version"): i for i, v in enumerate(versions)}
+        for sheet, name in (("version_goals", "goals"), ("version_agreements", "agreements")):
+            for record in self.records[sheet]:
+                values = dict(record.values)
+                number = values.pop("version", None)
+                if number is None:
+                    if "version" not in record.bad:
+                        self.problem(
+                            Place(sheet, record.row, "version"), "fill in which version this is"
+                        )
+                    continue
+                i = index.get(number)
+                if i is None:
+                    title = self.titles.get("versions", "versions")
+                    self.problem(
+                        Place(sheet, record.row, "version"),
+                        f"there is no version {number} in sheet {title!r}",
+                    )
+                    continue
+                items = versions[i].setdefault(name, [])
+                self._register(("versions", i, name, len(items)), sheet, record)
+                items.append(values)
+
+    def _parts(self, data: dict[str, Any]) -> None:
+        """Rows that belong to the safety section and to the closing."""
+        for sheet, part, name in _PART_LISTS:
+            rows = self.records[sheet]
+            if not rows:
+                continue
+            target = data.setdefault(part, {})
+            items = target.setdefault(name, [])
+            for record in rows:
+                self._register((part, name, len(items)), sheet, record)
+                items.append(dict(record.values))
 
     def _numbered(self, sheet: str, what: str) -> dict[int, tuple[Record, dict[str, Any]]]:
         self.places[(sheet,)] = Place(sheet)
@@ -209,6 +280,7 @@ class Assembler:
             for column, name in (
                 ("absentee", "absentees"),
                 ("preparation_question", "preparation_questions"),
+                ("question", "questions"),
             ):
                 if column in record.values:
                     items = values[pos].setdefault(name, [])
@@ -218,10 +290,25 @@ class Assembler:
 
     def _consent_lines(self, consents: dict[int, tuple[Record, dict[str, Any]]]) -> None:
         values = [v for _, v in consents.values()]
-        simple = (("child", "children"), ("source", "sources"), ("department", "departments"))
-        pairs = (
-            ("external_party", "party_contact", "external_parties", "name", "contact"),
-            ("young_person", "young_person_signed_on", "young_people", "member", "signed_on"),
+        simple = (
+            ("child", "children"),
+            ("source", "sources"),
+            ("department", "departments"),
+            ("information", "information"),
+        )
+        pairs: tuple[tuple[str, dict[str, str], str, str], ...] = (
+            ("external_party", {"party_contact": "contact"}, "external_parties", "name"),
+            (
+                "signer",
+                {
+                    "signer_signed_on": "signed_on",
+                    "signer_role": "role",
+                    "signer_interpreter": "interpreter",
+                },
+                "signatures",
+                "member",
+            ),
+            ("young_person", {"young_person_signed_on": "signed_on"}, "young_people", "member"),
         )
         for record in self.records["consent_lines"]:
             pos = self._owner("consent_lines", record, "consent", consents)
@@ -235,24 +322,26 @@ class Assembler:
                         "consent_lines", record.row, column
                     )
                     items.append(got[column])
-            for main, extra, name, main_field, extra_field in pairs:
+            for main, extras, name, main_field in pairs:
                 if main not in got:
-                    if extra in got:
-                        header = self.header("consent_lines", main)
-                        self.problem(
-                            Place("consent_lines", record.row, extra),
-                            f"belongs to a name in column {header!r} of the same row, "
-                            "which is empty",
-                        )
+                    for extra in extras:
+                        if extra in got:
+                            header = self.header("consent_lines", main)
+                            self.problem(
+                                Place("consent_lines", record.row, extra),
+                                f"belongs to a name in column {header!r} of the same row, "
+                                "which is empty",
+                            )
                     continue
                 items = values[pos].setdefault(name, [])
                 loc = ("consents", pos, name, len(items))
                 self.places[loc] = Place("consent_lines", record.row, main)
                 self.places[(*loc, main_field)] = Place("consent_lines", record.row, main)
-                self.places[(*loc, extra_field)] = Place("consent_lines", record.row, extra)
                 item = {main_field: got[main]}
-                if extra in got:
-                    item[extra_field] = got[extra]
+                for extra, field_name in extras.items():
+                    self.places[(*loc, field_name)] = Place("consent_lines", record.row, extra)
+                    if extra in got:
+                        item[field_name] = got[extra]
                 items.append(item)
 
     def _action_plans(self) -> list[dict[str, Any]]:

@@ -169,6 +169,7 @@ class _Reader:
             version = int(version)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise self.fail("the hidden 'meta' sheet has no valid format version")
+        meta["format_version"] = version
         if version > FORMAT_VERSION:
             raise self.fail(
                 f"the workbook has format version {version}, but this version of "
@@ -199,12 +200,13 @@ class _Reader:
     def _find_sheets(self, meta: dict[str, Any], out: Assembler) -> dict[str, Any]:
         by_title = {norm(title): title for title in self.wb.sheetnames}
         found: dict[str, Any] = {}
+        since = {sheet.key: sheet.since for sheet in SHEETS}
         for key, candidates in self.vocab.titles.items():
             recorded = meta.get(f"sheet.{key}")
             names = ([recorded] if isinstance(recorded, str) else []) + candidates
             title = next((by_title[norm(n)] for n in names if norm(n) in by_title), None)
             out.titles[key] = title or candidates[0]
-            if title is None:
+            if title is None and since.get(key, 1) <= meta["format_version"]:
                 out.problem(Place(key), "the sheet is missing (was it renamed or deleted?)")
             else:
                 found[key] = self.wb[title]
