@@ -46,7 +46,13 @@ TINY: dict[str, Any] = {
     "family": {
         "name": "Familien Test",
         "members": [
-            {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
+            {
+                "id": "mor",
+                "first_name": "Anna",
+                "last_name": "Test",
+                "role": "parent",
+                "custody_of": ["søn"],
+            },
             {
                 "id": "søn",
                 "first_name": "Bo",

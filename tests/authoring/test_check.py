@@ -35,10 +35,8 @@ def copy_of_da(folder: Path, name: str, *, without: tuple[str, ...] = (), **mani
     return folder
 
 
-LEGAL_KEYS = (
-    "data_protection", "collection_basis", "sharing_basis", "confidentiality", "withdrawal",
-    "social_law",
-)  # fmt: skip
+LEGAL_KEYS = tuple(load_pack("da").legal)
+"""Every legal reference the built-in templates quote."""
 
 
 def problems_of(pack: Path | str, **kwargs: object) -> list[str]:

@@ -136,9 +136,71 @@ def test_withdrawn(tiny: dict[str, Any]) -> None:
 
 def test_not_signed(tiny: dict[str, Any]) -> None:
     for signed in (None, "2026-12-11"):
-        plan = make_plan(tiny, consents=[sharing(signed_on=signed)])
+        unsigned = [{"member": "søn", "signed_on": signed}]
+        plan = make_plan(tiny, consents=[sharing(signed_on=signed, young_people=unsigned)])
         decision = decision_for(plan, TEACHER["name"])
         assert (decision.allowed, decision.reason) == (False, "not_signed")
+
+
+def test_every_custodian_signs(tiny: dict[str, Any]) -> None:
+    # joint custody: the father holds custody too, and has not signed
+    tiny["family"]["members"].append(
+        {"id": "far", "first_name": "Per", "role": "parent", "custody_of": ["søn"]}
+    )
+    plan = make_plan(tiny)
+    decision = decision_for(plan, TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "custodian_not_signed")
+    assert (decision.subject, decision.child) == ("Per", "Bo Test")
+    both = sharing(
+        young_people=[
+            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "far", "signed_on": "2026-11-02"},
+        ]
+    )
+    assert decision_for(make_plan(tiny, consents=[both]), TEACHER["name"]).allowed
+
+
+def test_a_parent_living_elsewhere_with_custody_signs_too(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append(
+        {
+            "id": "far",
+            "first_name": "Per",
+            "role": "parent",
+            "custody_of": ["søn"],
+            "lives_in_household": False,
+        }
+    )
+    assert decision_for(make_plan(tiny), TEACHER["name"]).reason == "custodian_not_signed"
+
+
+def test_every_adult_signs_for_their_own_data(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append({"id": "stedfar", "first_name": "Ib", "role": "other_adult"})
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason, decision.subject) == (
+        False,
+        "adult_not_signed",
+        "Ib",
+    )
+
+
+def test_nobody_recorded_with_custody_refuses_and_names_the_field(tiny: dict[str, Any]) -> None:
+    del tiny["family"]["members"][0]["custody_of"]
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "custodian_unknown")
+    assert decision.place == "$.family.members[0].custody_of"
+
+
+def test_a_child_the_consent_does_not_name_is_not_covered(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append(
+        {"id": "lille", "first_name": "Lise", "role": "child", "birth_date": "2020-01-01"}
+    )
+    tiny["family"]["members"][0]["custody_of"].append("lille")
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason, decision.place) == (
+        False,
+        "child_not_covered",
+        "$.consents[0].children",
+    )
 
 
 def test_young_person_not_signed(tiny: dict[str, Any]) -> None:
@@ -164,10 +226,76 @@ def test_young_person_from_the_fifteenth_birthday(tiny: dict[str, Any]) -> None:
     assert decision_for(plan, TEACHER["name"], birthday).reason == "young_person_not_signed"
 
 
-def test_a_child_without_birth_date_is_not_asked(tiny: dict[str, Any]) -> None:
+def test_a_child_without_birth_date_must_sign_and_the_refusal_names_the_field(
+    tiny: dict[str, Any],
+) -> None:
     del tiny["family"]["members"][1]["birth_date"]
     plan = make_plan(tiny, consents=[sharing(young_people=[])])
-    assert decision_for(plan, TEACHER["name"]).allowed
+    decision = decision_for(plan, TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "age_unknown")
+    assert decision.place == "$.family.members[1].birth_date"
+    assert "$.family.members[1].birth_date" in reason_line(decision, load_pack("da"), ON)
+    # with the child's own signature (and the custodian's) it counts
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_leaving_out_a_birth_date_never_widens_who_receives(sample: Path) -> None:
+    plan = plan_from_json(sample.read_bytes())
+    on = max(m.date for m in plan.meetings)
+    allowed = {d.recipient for d in check_recipients(plan, on) if d.allowed}
+    data = json.loads(sample.read_text(encoding="utf-8"))
+    for i, member in enumerate(data["family"]["members"]):
+        if "birth_date" not in member:
+            continue
+        changed = copy.deepcopy(data)
+        del changed["family"]["members"][i]["birth_date"]
+        after = {d.recipient for d in check_recipients(plan_from_json(json.dumps(changed)), on)
+                 if d.allowed}  # fmt: skip
+        assert after <= allowed, member["id"]
+
+
+def test_a_child_signing_below_the_packs_age_is_an_input_error(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"][1]["birth_date"] = "2013-05-01"  # 13 in Denmark: does not sign
+    plan = make_plan(tiny)
+    with pytest.raises(InputError) as caught:
+        check_recipients(plan, ON)
+    (problem,) = caught.value.problems
+    assert problem.place == "$.consents[0].signatures[1].member"
+    assert "15" in problem.message
+    # the same signature is allowed under the Dutch rules (from 12, with the parents)
+    tiny["country"] = "NL"
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
+
+
+def test_signing_as_custodian_without_custody_is_an_input_error(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append({"id": "moster", "first_name": "Eva", "role": "other_adult"})
+    consent = sharing(
+        young_people=[
+            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "moster", "signed_on": "2026-11-01", "role": "custodian"},
+        ]
+    )
+    with pytest.raises(InputError) as caught:
+        make_plan(tiny, consents=[consent])
+    (problem,) = caught.value.problems
+    assert problem.place == "$.consents[0].signatures[2].role"
+    assert "custody_of" in problem.message
+
+
+def test_the_dutch_young_person_from_16_signs_alone(tiny: dict[str, Any]) -> None:
+    tiny["country"] = "NL"  # Bo is 16 on ON: the parents no longer sign for him
+    alone = sharing(giver="søn", young_people=[])
+    assert decision_for(make_plan(tiny, consents=[alone]), TEACHER["name"]).reason == (
+        "adult_not_signed"  # the mother signs for her own data, which the plan also holds
+    )
+
+
+def test_a_swedish_child_of_12_may_sign_but_need_not(tiny: dict[str, Any]) -> None:
+    tiny["country"] = "SE"
+    tiny["family"]["members"][1]["birth_date"] = "2014-01-01"  # 12 on ON
+    assert decision_for(make_plan(tiny, consents=[sharing(young_people=[])]), "Lis Lærer").allowed
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
 
 
 def test_not_covered(tiny: dict[str, Any]) -> None:
@@ -325,7 +453,10 @@ def test_distribute_writes_folders_and_manifest(tiny: dict[str, Any], tmp_path: 
     assert data["meeting"] == {"number": 1, "kind": "network", "date": "2026-12-10"}
     assert data["recipients"][1]["consent"] == {
         "place": "$.consents[0]",
-        "signed_on": "2026-11-01",
+        "signatures": [
+            {"member": "mor", "signed_on": "2026-11-01"},
+            {"member": "søn", "signed_on": "2026-11-01"},
+        ],
         "valid_until": "2027-11-01",
         "withdrawn_on": None,
     }

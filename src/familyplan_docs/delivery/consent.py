@@ -27,7 +27,7 @@ from ..model.plan import (
     MeetingKind,
     Participant,
 )
-from ..packs.coverage import ConsentState, consent_state, covers
+from ..packs.coverage import ConsentState, consent_state, covers, rules_for
 from ..packs.discovery import choose_pack
 from ..packs.pack import Pack
 from ..packs.rules import ConsentRules, signature_problems
@@ -113,7 +113,7 @@ def check_recipients(plan: FamilyPlan, on: date, pack: Pack | None = None) -> li
     meeting, or when a signature breaks the pack's rules (a child signing below the age
     at which the pack lets children sign).
     """
-    rules = (pack or choose_pack(plan, None)).rules.consent
+    rules = rules_for(plan, pack or choose_pack(plan, None)).consent
     check_signatures(plan, rules, on)
     _, meeting = recipient_meeting(plan)
     return decisions_for(plan, meeting, on, rules)

@@ -27,6 +27,7 @@ from ..model.ids import MASK
 from ..model.plan import (
     FamilyPlan,
 )
+from ..packs.coverage import rules_for
 from ..packs.pack import Pack
 from ..render.documents import render_documents, select_kinds
 from .consent import REASONS, Decision, check_signatures, decisions_for, recipient_meeting
@@ -119,7 +120,7 @@ def distribute(
     """
     day = on or date.today()
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
-    rules = pack.rules.consent
+    rules = rules_for(plan, pack).consent
     check_signatures(plan, rules, day)
     index, meeting = recipient_meeting(plan)
     decisions = decisions_for(plan, meeting, day, rules)

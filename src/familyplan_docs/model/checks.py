@@ -10,14 +10,11 @@ agreements are not used twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
+from .consent import Consent
+from .content import Agreement, Goal
 from .enums import MemberRole, SignerRole
-
-if TYPE_CHECKING:
-    from .consent import Consent
-    from .content import Agreement, Goal
-    from .plan import FamilyPlan
 
 Loc = tuple[str | int, ...]
 Found = list[tuple[Loc, str]]
@@ -25,7 +22,7 @@ Found = list[tuple[Loc, str]]
 __all__ = ["journey_problems", "signer_role"]
 
 
-def signer_role(plan: FamilyPlan, consent: Consent, member: str) -> SignerRole:
+def signer_role(plan: Any, consent: Consent, member: str) -> SignerRole:
     """The capacity *member* signs *consent* in when the signature does not say it."""
     person = plan.member(member)
     if person.role is MemberRole.CHILD:
@@ -35,8 +32,12 @@ def signer_role(plan: FamilyPlan, consent: Consent, member: str) -> SignerRole:
     return SignerRole.ADULT
 
 
-def journey_problems(plan: FamilyPlan) -> Found:
-    """Every problem of custody, signatures, child views, follow-ups and version ids."""
+def journey_problems(plan: Any) -> Found:
+    """Every problem of custody, signatures, child views, follow-ups and version ids.
+
+    *plan* is a :class:`~familyplan_docs.model.plan.FamilyPlan` whose own fields are valid
+    (this module sits below :mod:`.plan`, which calls it).
+    """
     found: Found = []
     members = {m.id: (i, m) for i, m in enumerate(plan.family.members)}
     children = {ref for ref, (_, m) in members.items() if m.role is MemberRole.CHILD}
@@ -71,7 +72,7 @@ def journey_problems(plan: FamilyPlan) -> Found:
 
 
 def _signature_problems(
-    plan: FamilyPlan,
+    plan: Any,
     index: int,
     consent: Consent,
     members: dict[str, tuple[int, object]],

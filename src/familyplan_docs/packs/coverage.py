@@ -16,9 +16,24 @@ from datetime import date
 from .._text import norm
 from ..model.enums import ConsentKind, MemberRole, SignerRole
 from ..model.plan import Consent, FamilyPlan, Participant
-from .rules import ConsentRules
+from .discovery import DEFAULT_PACK, load_pack
+from .pack import Pack
+from .rules import ConsentRules, PackRules
 
-__all__ = ["ConsentState", "consent_state", "covered_by_consent", "covers"]
+__all__ = ["ConsentState", "consent_state", "covered_by_consent", "covers", "rules_for"]
+
+
+def rules_for(plan: FamilyPlan, pack: Pack) -> PackRules:
+    """The consent rules and lists a plan is held to: *pack*'s when the pack is for the plan's
+    country (its locale's territory, ``da_DK`` for DK) and has them (its own ``[consent]``,
+    ``[consent_sharing]`` or ``[consent_data]``, or its parent's), else those of the built-in
+    pack of the plan's country. A consent follows the law where the family lives, whatever
+    the language of the form: the English pack prints a Dutch family's forms with Dutch rules.
+    """
+    if pack.locale.territory == plan.country.value and any(p.manifest.rules for p in pack.chain()):
+        return pack.rules
+    return load_pack(DEFAULT_PACK[plan.country]).rules
+
 
 VALID = "valid"
 

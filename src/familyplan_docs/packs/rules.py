@@ -7,7 +7,7 @@
     adult_age = 18                     # from this age a person signs alone, for themselves
     custodians = "all"                 # "all": every holder of custody signs; "any": one is enough
     adults_sign_for_themselves = true  # every adult signs a sharing consent for their own data
-    national_id_on_consents = true     # consent forms identify people by ID number (else birth date)
+    national_id_on_consents = true     # consent forms carry ID numbers (else birth dates)
     child_view_from = 6                # a child_view form is made for each child from this age
 
     [[consent.band]]                   # age bands, ascending, the first from 0

@@ -27,7 +27,7 @@ from ..model.plan import (
     NetworkGroup,
     Phase,
 )
-from ..packs.coverage import ConsentState, covered_by_consent
+from ..packs.coverage import ConsentState, covered_by_consent, rules_for
 from ..packs.pack import Pack
 from ..packs.rules import signature_problems
 from .forms import blank_consent_context, consent_context
@@ -110,21 +110,23 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
         item.person = person(item.member)
     for view in ctx["child_views"]:
         view.person = person(view.member)
-    rules = pack.rules.consent
+    pack_rules = rules_for(plan, pack)
+    rules = pack_rules.consent
     problems = signature_problems(plan, rules, day)
     if problems:
         raise InputError("plan", problems)
     states: dict[tuple[int, date], ConsentState] = {}
-    for meeting, model in zip(ctx["meetings"], plan.meetings, strict=True):
+    for meeting, held in zip(ctx["meetings"], plan.meetings, strict=True):
         _enrich_meeting(meeting)
-        for record, participant in zip(meeting.participants, model.participants, strict=True):
-            record.covered = covered_by_consent(plan, rules, participant, model.date, states)
+        for record, participant in zip(meeting.participants, held.participants, strict=True):
+            record.covered = covered_by_consent(plan, rules, participant, held.date, states)
 
     main = latest_meeting(plan)
     main_index = plan.meetings.index(main) if main else None
     ctx.update(
         blank=False,
         recipient=None,
+        document=Record(kind="", readers=[], id_numbers=False),
         members=members,
         adults=[m for m in members if m.role is not MemberRole.CHILD],
         children=[m for m in members if m.role is MemberRole.CHILD],
@@ -136,8 +138,8 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
         reference_day=day,
         **_network_groups(ctx["network"]),
     )
-    consent_context(ctx, plan, pack, day, by_id)
-    journey_context(ctx, plan, pack)
+    consent_context(ctx, plan, pack_rules, day, by_id)
+    journey_context(ctx, plan, pack_rules)
     for name in _SINGLE_OBJECTS:  # a missing part prints as an empty form, never "None"
         if ctx.get(name) is None:
             ctx[name] = Blank()
@@ -236,6 +238,7 @@ def build_blank_context(pack: Pack, rows: int = BLANK_ROWS) -> dict[str, Any]:
     ctx.update(
         blank=True,
         recipient=None,
+        document=Record(kind="", readers=[], id_numbers=False),
         checklist=_checklist([]),
         phases=[Record(phase=p, current=False, past=False) for p in Phase],
     )

@@ -53,10 +53,12 @@ def rules_record(rules: ConsentRules) -> Record:
 
 
 def consent_context(
-    ctx: dict[str, Any], plan: FamilyPlan, pack: Pack, day: date, by_id: dict[str, Record]
+    ctx: dict[str, Any], plan: FamilyPlan, rules: PackRules, day: date, by_id: dict[str, Record]
 ) -> None:
-    """Add custody, consent rules and the consent forms to the context *ctx* of *plan*."""
-    rules = pack.rules
+    """Add custody, consent rules and the consent forms to the context *ctx* of *plan*.
+
+    *rules* are the ones the plan is held to (:func:`familyplan_docs.packs.coverage.rules_for`).
+    """
     cr = rules.consent
     for model in plan.family.members:
         m = by_id[model.id]
@@ -71,8 +73,8 @@ def consent_context(
     ]
     ctx["consent_rules"] = rules_record(cr)
     ctx["consent_options"] = _options_record(rules)
-    for record, model in zip(ctx["consents"], plan.consents, strict=True):
-        _fill_form(record, model, plan, rules, day, by_id)
+    for record, consent in zip(ctx["consents"], plan.consents, strict=True):
+        _fill_form(record, consent, plan, rules, day, by_id)
     for name, kind in (
         ("consent_data", ConsentKind.DATA_COLLECTION),
         ("consent_sharing", ConsentKind.INFORMATION_SHARING),

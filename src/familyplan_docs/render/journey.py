@@ -18,7 +18,7 @@ from typing import Any
 from .._text import norm
 from ..model.enums import AgreementStatus, GoalStatus, MemberRole
 from ..model.plan import Agreement, FamilyPlan, Goal, PlanVersion
-from ..packs.pack import Pack
+from ..packs.rules import PackRules
 from .values import Blank, Record
 
 __all__ = ["blank_journey_context", "compare", "journey_context"]
@@ -94,7 +94,7 @@ def compare(
     return out
 
 
-def journey_context(ctx: dict[str, Any], plan: FamilyPlan, pack: Pack) -> None:
+def journey_context(ctx: dict[str, Any], plan: FamilyPlan, rules: PackRules) -> None:
     """Add ``changes``, ``previous_version``, ``follow_up``, ``view_children``,
     ``goals_reached`` and ``goals_open`` to the context *ctx* of *plan*."""
     previous = previous_version(plan)
@@ -128,8 +128,8 @@ def journey_context(ctx: dict[str, Any], plan: FamilyPlan, pack: Pack) -> None:
                         item=record_of.get(id(now)) if now else None,
                     )
                 )
-        pairs, _ = match(old, current)
-        for then, model in pairs:
+        matched, _ = match(old, current)
+        for then, model in matched:
             rec = record_of[id(model)]
             rec.status_then = then.status if then else None
             rec.is_new = then is None
@@ -142,7 +142,7 @@ def journey_context(ctx: dict[str, Any], plan: FamilyPlan, pack: Pack) -> None:
     ctx["goals_open"] = [
         g for g in ctx["goals"] if g.status not in (GoalStatus.REACHED, GoalStatus.DROPPED)
     ]
-    ctx["view_children"] = _view_children(ctx, plan, pack)
+    ctx["view_children"] = _view_children(ctx, plan, rules.consent.child_view_from)
 
 
 def _record_of_version(ctx: dict[str, Any], plan: FamilyPlan, version: PlanVersion) -> Record:
@@ -150,15 +150,16 @@ def _record_of_version(ctx: dict[str, Any], plan: FamilyPlan, version: PlanVersi
     return ctx["versions"][index]  # type: ignore[no-any-return]
 
 
-def _view_children(ctx: dict[str, Any], plan: FamilyPlan, pack: Pack) -> list[Record]:
-    """One entry per child old enough for the child_view form, or whose words are recorded."""
-    start = pack.rules.consent.child_view_from
+def _view_children(ctx: dict[str, Any], plan: FamilyPlan, start: int) -> list[Record]:
+    """One entry per child old enough for the child_view form (from *start*), or whose
+    words are recorded."""
     views: dict[str, Record] = {}
-    for record, model in sorted(
+    recorded = sorted(
         zip(ctx["child_views"], plan.child_views, strict=True),
         key=lambda pair: (pair[1].recorded_on is not None, pair[1].recorded_on),
-    ):
-        views[model.member] = record  # the newest recorded view of each child wins
+    )
+    for record, view_model in recorded:
+        views[view_model.member] = record  # the newest recorded view of each child wins
     out = []
     for record, model in zip(ctx["members"], plan.family.members, strict=True):
         if model.role is not MemberRole.CHILD:

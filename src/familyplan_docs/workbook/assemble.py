@@ -3,7 +3,6 @@ reader's own and the model's) to its sheet, row and column in the workbook's lan
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,39 +14,13 @@ from .layout import (
     PLAN_FIELD_BY_KEY,
     PLAN_FIELDS,
     PLAN_SHEET,
-    SHEET_BY_KEY,
     SHEETS,
     field_id,
 )
+from .nested import NestedRows, Place, Record
 
 Loc = tuple[str | int, ...]
 _SHEET_ORDER = {key: n for n, key in enumerate([PLAN_SHEET, *(s.key for s in SHEETS)])}
-
-
-@dataclass(frozen=True)
-class Place:
-    """A sheet (by key), optionally a row number and a column (or plan field) key."""
-
-    sheet: str
-    row: int | None = None
-    column: str | None = None
-
-    def order(self) -> tuple[int, int, int]:
-        if self.sheet == PLAN_SHEET:
-            keys = [f.key for f in PLAN_FIELDS]
-        else:
-            keys = [c.key for c in SHEET_BY_KEY[self.sheet].columns]
-        col = keys.index(self.column) if self.column in keys else -1
-        return _SHEET_ORDER.get(self.sheet, 99), self.row or 0, col
-
-
-@dataclass
-class Record:
-    """One filled row of a list sheet: its converted values and the columns that failed."""
-
-    row: int
-    values: dict[str, Any] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)
 
 
 _PLAIN = {
@@ -64,15 +37,9 @@ _PLAIN = {
 _MEETING_LISTS = {"participants": "participants", "agenda": "agenda", "rounds": "rounds"}
 _OPTIONAL_PARTS = ("supporter", "safety", "closing")
 """Parts of the plan sheet that are left out of the plan when none of their fields is filled."""
-_PART_LISTS = (
-    ("safety_scales", "safety", "scales"),
-    ("safety_agreements", "safety", "agreements"),
-    ("continuations", "closing", "continues"),
-)
-"""Sheets whose rows are a list inside a part of the plan sheet."""
 
 
-class Assembler:
+class Assembler(NestedRows):
     """Collects what the reader found, builds the plan data and renders the problems."""
 
     def __init__(self, pack: Pack, vocab: Vocabulary) -> None:
@@ -87,18 +54,7 @@ class Assembler:
         self.bad: set[Place] = set()
         self.places: dict[Loc, Place] = {}
 
-    def problem(self, place: Place, message: str) -> None:
-        self.problems.append((place, message))
-
     # -- building the data -----------------------------------------------------------------
-
-    def _register(
-        self, loc: Loc, sheet: str, record: Record, rename: dict[str, str] | None = None
-    ) -> None:
-        self.places[loc] = Place(sheet, record.row)
-        for col in SHEET_BY_KEY[sheet].columns:
-            name = (rename or {}).get(col.key, col.key)
-            self.places[(*loc, name)] = Place(sheet, record.row, col.key)
 
     def _rows(self, sheet: str, loc: Loc) -> list[dict[str, Any]]:
         self.places[loc] = Place(sheet)
@@ -130,7 +86,7 @@ class Assembler:
         self._meeting_children(meetings)
         self._consent_lines(consents)
         self._custody(data["family"]["members"])
-        self._version_items(data["versions"])
+        self._version_items(data["versions"], positions)
         self._parts(data)
         self._check_members()
         self._check_ids()
@@ -160,66 +116,10 @@ class Assembler:
                 part = str(loc[0])
                 target = optional[part] if part in optional else data[part]
                 target[str(loc[1])] = value
-        for part, values in optional.items():
-            if values:
-                data[part] = values
+        for part, filled in optional.items():
+            if filled:
+                data[part] = filled
         return data
-
-    def _custody(self, members: list[dict[str, Any]]) -> None:
-        """Each row of the custody sheet adds a child to a custodian's ``custody_of``."""
-        position = {m.get("id"): i for i, m in enumerate(members)}
-        for record in self.records["custody"]:
-            custodian, child = record.values.get("custodian"), record.values.get("child")
-            if custodian is None or child is None:
-                if not record.bad:
-                    missing = "custodian" if custodian is None else "child"
-                    self.problem(Place("custody", record.row, missing), "fill in this cell")
-                continue
-            i = position.get(custodian)
-            if i is None:  # reported by _check_members
-                continue
-            items = members[i].setdefault("custody_of", [])
-            self.places[("family", "members", i, "custody_of", len(items))] = Place(
-                "custody", record.row, "child"
-            )
-            items.append(child)
-
-    def _version_items(self, versions: list[dict[str, Any]]) -> None:
-        """The kept goals and agreements of each version, by its number."""
-        index = {v.get("version"): i for i, v in enumerate(versions)}
-        for sheet, name in (("version_goals", "goals"), ("version_agreements", "agreements")):
-            for record in self.records[sheet]:
-                values = dict(record.values)
-                number = values.pop("version", None)
-                if number is None:
-                    if "version" not in record.bad:
-                        self.problem(
-                            Place(sheet, record.row, "version"), "fill in which version this is"
-                        )
-                    continue
-                i = index.get(number)
-                if i is None:
-                    title = self.titles.get("versions", "versions")
-                    self.problem(
-                        Place(sheet, record.row, "version"),
-                        f"there is no version {number} in sheet {title!r}",
-                    )
-                    continue
-                items = versions[i].setdefault(name, [])
-                self._register(("versions", i, name, len(items)), sheet, record)
-                items.append(values)
-
-    def _parts(self, data: dict[str, Any]) -> None:
-        """Rows that belong to the safety section and to the closing."""
-        for sheet, part, name in _PART_LISTS:
-            rows = self.records[sheet]
-            if not rows:
-                continue
-            target = data.setdefault(part, {})
-            items = target.setdefault(name, [])
-            for record in rows:
-                self._register((part, name, len(items)), sheet, record)
-                items.append(dict(record.values))
 
     def _numbered(self, sheet: str, what: str) -> dict[int, tuple[Record, dict[str, Any]]]:
         self.places[(sheet,)] = Place(sheet)
@@ -242,26 +142,6 @@ class Assembler:
             self._register((sheet, len(out)), sheet, record)
             out[number] = (record, values)
         return out
-
-    def _no_such(self, sheet: str, record: Record, column: str, number: int) -> None:
-        target = "meetings" if column == "meeting" else "consents"
-        self.problem(
-            Place(sheet, record.row, column),
-            f"there is no number {number} in sheet {self.titles.get(target, target)!r}",
-        )
-
-    def _owner(
-        self, sheet: str, record: Record, column: str, numbered: dict[int, Any]
-    ) -> int | None:
-        number = record.values.get(column)
-        if number is None:
-            if column not in record.bad:
-                self.problem(Place(sheet, record.row, column), "fill in which one this row is for")
-            return None
-        if number not in numbered:
-            self._no_such(sheet, record, column, number)
-            return None
-        return list(numbered).index(number)
 
     def _meeting_children(self, meetings: dict[int, tuple[Record, dict[str, Any]]]) -> None:
         values = [v for _, v in meetings.values()]
@@ -287,62 +167,6 @@ class Assembler:
                     loc = ("meetings", pos, name, len(items))
                     self.places[loc] = Place("meeting_lines", record.row, column)
                     items.append(record.values[column])
-
-    def _consent_lines(self, consents: dict[int, tuple[Record, dict[str, Any]]]) -> None:
-        values = [v for _, v in consents.values()]
-        simple = (
-            ("child", "children"),
-            ("source", "sources"),
-            ("department", "departments"),
-            ("information", "information"),
-        )
-        pairs: tuple[tuple[str, dict[str, str], str, str], ...] = (
-            ("external_party", {"party_contact": "contact"}, "external_parties", "name"),
-            (
-                "signer",
-                {
-                    "signer_signed_on": "signed_on",
-                    "signer_role": "role",
-                    "signer_interpreter": "interpreter",
-                },
-                "signatures",
-                "member",
-            ),
-            ("young_person", {"young_person_signed_on": "signed_on"}, "young_people", "member"),
-        )
-        for record in self.records["consent_lines"]:
-            pos = self._owner("consent_lines", record, "consent", consents)
-            if pos is None:
-                continue
-            got = record.values
-            for column, name in simple:
-                if column in got:
-                    items = values[pos].setdefault(name, [])
-                    self.places[("consents", pos, name, len(items))] = Place(
-                        "consent_lines", record.row, column
-                    )
-                    items.append(got[column])
-            for main, extras, name, main_field in pairs:
-                if main not in got:
-                    for extra in extras:
-                        if extra in got:
-                            header = self.header("consent_lines", main)
-                            self.problem(
-                                Place("consent_lines", record.row, extra),
-                                f"belongs to a name in column {header!r} of the same row, "
-                                "which is empty",
-                            )
-                    continue
-                items = values[pos].setdefault(name, [])
-                loc = ("consents", pos, name, len(items))
-                self.places[loc] = Place("consent_lines", record.row, main)
-                self.places[(*loc, main_field)] = Place("consent_lines", record.row, main)
-                item = {main_field: got[main]}
-                for extra, field_name in extras.items():
-                    self.places[(*loc, field_name)] = Place("consent_lines", record.row, extra)
-                    if extra in got:
-                        item[field_name] = got[extra]
-                items.append(item)
 
     def _action_plans(self) -> list[dict[str, Any]]:
         self.places[("action_plans",)] = Place("action_plans")
@@ -425,12 +249,6 @@ class Assembler:
         self.problem(place, message)
 
     # -- rendering -------------------------------------------------------------------------
-
-    def header(self, sheet: str, column: str) -> str:
-        found = self.headers.get(sheet, {}).get(column)
-        if found:
-            return found
-        return self.pack.gettext(SHEET_BY_KEY[sheet].header_id(SHEET_BY_KEY[sheet].column(column)))
 
     def render(self) -> list[Problem]:
         ordered = sorted(dict.fromkeys(self.problems), key=lambda pm: pm[0].order())

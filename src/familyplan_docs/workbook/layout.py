@@ -257,13 +257,14 @@ SHEETS: tuple[Sheet, ...] = (
         _c("version", Kind.VERSION, 10, help=True),
         _c("goal", Kind.LONG, _LONG), _c("by_when", Kind.DATE, _DATE),
         _c("who", width=_NAME), _c("status", Kind.ENUM, 16, enum="goal_status"),
-        _c("id", Kind.REF, 12, help=True),
+        *_TRACKING,
     ), since=2),
     Sheet("version_agreements", (
         _c("version", Kind.VERSION, 10, help=True),
         _c("content", Kind.LONG, _LONG), _c("responsible", width=_NAME),
         _c("deadline", Kind.DATE, _DATE), _c("status", Kind.ENUM, 16, enum="agreement_status"),
-        _c("checked_by", width=_NAME), _c("id", Kind.REF, 12, help=True),
+        _c("checked_by", width=_NAME), _c("meeting", Kind.MEETING, 12),
+        *_TRACKING,
     ), since=2),
     Sheet("safety_scales", (
         _c("who", width=_NAME, help=True), _c("score", Kind.INT, 10, help=True),

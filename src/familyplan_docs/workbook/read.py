@@ -29,7 +29,7 @@ from ..model.load import validate_plan
 from ..model.plan import FamilyPlan
 from ..packs.discovery import load_pack
 from ..packs.pack import Pack
-from .assemble import Assembler, Place, Record
+from .assemble import Assembler
 from .cells import CellError, Vocabulary, convert
 from .guards import MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, check_xlsx
 from .layout import (
@@ -44,6 +44,7 @@ from .layout import (
     Kind,
     Sheet,
 )
+from .nested import Place, Record
 
 _DAMAGED: tuple[type[BaseException], ...] = (
     *DAMAGED,  # a damaged zip package
@@ -206,8 +207,9 @@ class _Reader:
             names = ([recorded] if isinstance(recorded, str) else []) + candidates
             title = next((by_title[norm(n)] for n in names if norm(n) in by_title), None)
             out.titles[key] = title or candidates[0]
-            if title is None and since.get(key, 1) <= meta["format_version"]:
-                out.problem(Place(key), "the sheet is missing (was it renamed or deleted?)")
+            if title is None:
+                if since.get(key, 1) <= meta["format_version"]:  # else: newer than the workbook
+                    out.problem(Place(key), "the sheet is missing (was it renamed or deleted?)")
             else:
                 found[key] = self.wb[title]
         return found

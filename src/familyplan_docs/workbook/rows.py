@@ -6,6 +6,7 @@ cells in the pack's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import zip_longest
 from typing import Any
 
@@ -96,7 +97,7 @@ def plan_rows(plan: FamilyPlan) -> Rows:
             )
     for number, consent in enumerate(plan.consents, 1):
         rows["consents"].append(_fields(consent, number=number))
-        lines = zip_longest(
+        lines: Iterator[tuple[Any, ...]] = zip_longest(
             consent.children,
             consent.sources,
             consent.departments,

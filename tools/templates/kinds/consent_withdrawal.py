@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from templates.builder import DocBuilder
-from templates.kinds._consent import id_cell, id_header, office, shared, who_fields
+from templates.kinds._consent import id_cell, id_header, office, shared, tag, who_fields
 
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
@@ -34,11 +34,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
 
     b.heading(t["which_heading"])
     for label, form in ((t["which_sharing"], "consent_sharing"), (t["which_data"], "consent_data")):
+        signed = tag(f"{form}.signed_on|date('long')")
         b.rich(
             ("☐ " + label, False),
-            (f"{{% if {form}.signed_on %}}, {t['signed_on']} {{{{ {form}.signed_on|date('long') }}}}"
-             "{% endif %}", False),
-        )  # fmt: skip
+            (f"{{% if {form}.signed_on %}}, {t['signed_on']} {signed}{{% endif %}}", False),
+        )
 
     b.heading(t["scope_heading"])
     b.tick_row([(t["scope_all"], "")])
