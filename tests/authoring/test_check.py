@@ -12,7 +12,7 @@ from docx import Document
 from familyplan_docs import KINDS, check_templates, load_pack, plan_from_json
 from familyplan_docs._cli import main
 from familyplan_docs.authoring.docx_scan import DocumentScanner
-from familyplan_docs.authoring.shapes import pack_context_shape
+from familyplan_docs.authoring.shapes import pack_context_shape, probe_plan
 from familyplan_docs.authoring.tree import TreeChecker
 from familyplan_docs.packs.builtin import templates_root
 from familyplan_docs.render.documents import render_to
@@ -361,3 +361,11 @@ def test_a_manifest_that_is_not_toml_is_reported_and_documents_still_checked(
     problems = problems_of(pack)
     only(problems, "pack.toml: not valid TOML")
     only(problems, "flyer.docx [body] paragraph 1", "unknown variable 'famly'")
+
+
+def test_the_probe_plan_fills_the_whole_model_and_is_valid() -> None:
+    """check-templates learns every field from the probe plan, so it must stay valid."""
+    probe = probe_plan()
+    assert probe is not None
+    assert probe.consents and probe.consents[0].signatures and probe.child_views
+    assert any(m.custody_of for m in probe.family.members)

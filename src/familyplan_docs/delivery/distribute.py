@@ -29,9 +29,13 @@ from ..model.plan import (
 )
 from ..packs.coverage import rules_for
 from ..packs.pack import Pack
-from ..render.documents import render_documents, select_kinds
+from ..render.documents import render_documents, render_to, select_kinds
+from ..render.shared import shared_context
 from .consent import REASONS, Decision, check_signatures, decisions_for, recipient_meeting
 from .pdf import convert_to_pdf
+
+PER_RECIPIENT = frozenset({"invitation"})
+"""Kinds addressed to one recipient: each allowed professional gets only their own letter."""
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SCHEMA = "familyplan-docs/distribution/1"
@@ -128,16 +132,18 @@ def distribute(
     if out.exists() and not out.is_dir():
         raise FamilyPlanError(f"{out}: exists and is not a folder; give a folder for --out")
     pdf_error: ToolMissingError | None = None
+    common = [kind for kind in chosen if kind not in PER_RECIPIENT]
+    personal = [kind for kind in chosen if kind in PER_RECIPIENT]
     with staging_folder(out.parent, "distribute") as staging:
         rendered = staging / ".rendered"
         try:
             files = render_documents(
-                plan, pack, rendered, chosen, to_pdf=convert_to_pdf if pdf else None
+                plan, pack, rendered, common, to_pdf=convert_to_pdf if pdf else None
             )
         except ToolMissingError as exc:
             pdf_error = exc
             files = sorted(p for p in rendered.iterdir() if p.is_file())
-        names = tuple(sorted(p.name for p in files))
+        shared = shared_context(plan, pack) if personal else None
         secrets = _secrets(plan)
         final: list[Decision] = []
         used: set[str] = set()
@@ -150,6 +156,19 @@ def distribute(
             target.mkdir()
             for path in files:
                 shutil.copyfile(path, target / path.name)
+            own: list[Path] = []
+            if shared is not None and decision.member is None and decision.reason != "family":
+                # a letter is addressed to one professional: each gets their own, no other's
+                values = {**shared.values, "recipient": decision.recipient}
+                for kind in personal:
+                    own.append(target / f"{kind}.docx")
+                    render_to(plan, pack, kind, own[-1], context=replace(shared, values=values))
+            if own and pdf and pdf_error is None:
+                try:
+                    own += convert_to_pdf(own, target)
+                except ToolMissingError as exc:
+                    pdf_error = exc
+            names = tuple(sorted(p.name for p in [*files, *own]))
             final.append(replace(decision, folder=folder, files=names))
         shutil.rmtree(rendered)
         messages = tuple(_scrub(reason_line(d, pack, day), secrets) for d in final)
