@@ -88,7 +88,7 @@ def test_the_plan_shows_exactly_what_changed_between_two_versions(
     text = docx_text(path)
     heading = {
         "da": "Det er ændret siden sidst",
-        "nl": "Wat is er veranderd sinds versie 2.0?",
+        "nl": "Wat is er veranderd sinds de vorige versie?",
         "sv": "Det här har ändrats sedan förra versionen",
         "en": "What has changed since last time",
     }[pack_name]

@@ -24,7 +24,7 @@ DPO = (
 )
 ID_OR_BIRTH = (
     "{% if consent_rules.national_id_on_consents is true %}{{ P.national_id }}"
-    "{% else %}{{ P.birth_date }}{% endif %}"
+    "{% else %}{{ P.birth_date|date('long') }}{% endif %}"
 )
 """A person's ID number where the pack's consents carry one, else the birth date."""
 
@@ -104,7 +104,7 @@ def signatures(b: DocBuilder, s: dict[str, Any], heading: str, intro: str) -> No
         [s["sig_name"], s["sig_role"], id_header(s), s["sig_date"], s["sig_sign"]],
         ["{{ s.person.full_name }}", role, id_cell("s.person"), "", ""],
         loop="s in c.signers",
-        widths=[3.6, 4.4, 2.6, 2.4, 4],
+        widths=[3.4, 4.2, 3.2, 2.4, 3.8],
     )
     note = b.para(s["sign_note"], italic=True, size=9)
     note.paragraph_format.keep_with_next = True

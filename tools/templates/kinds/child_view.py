@@ -11,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from docx.shared import Pt
+from docx.table import Table
 
 from templates.builder import DocBuilder
 from templates.kinds._consent import tag
 
 CHILD_PT = 14
 """The size of the text the child reads."""
+
+
+def words(box: Table) -> None:
+    """The box's label in the child's size, and the child's own words large enough to read."""
+    box.rows[0].cells[0].paragraphs[0].runs[0].font.size = Pt(CHILD_PT)
+    for run in box.rows[1].cells[0].paragraphs[0].runs:
+        run.font.size = Pt(12)
 
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
@@ -33,7 +41,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [
             (t["name"], "{{ v.person.first_name }}"),
             (t["age"], "{{ v.person.age }}"),
-            (t["date"], "{{ v.view.recorded_on }}"),
+            (t["date"], "{{ v.view.recorded_on|date('long') }}"),
         ]
     )
     for row in fields.rows:
@@ -50,11 +58,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             value=tag(value),
             height_cm=4.6,
         )
-        box.rows[0].cells[0].paragraphs[0].runs[0].font.size = Pt(CHILD_PT)
+        words(box)
         b.keep_together(box)
     for key, value in (("helpers", "v.view.helpers"), ("to_tell", "v.view.to_tell")):
         box = b.note_box(t[key], value=tag(value), height_cm=2.6)
-        box.rows[0].cells[0].paragraphs[0].runs[0].font.size = Pt(CHILD_PT)
+        words(box)
         b.keep_together(box)
     b.heading(t["who_sees_heading"])
     b.control("{%p if v.view.shared_with is string %}")

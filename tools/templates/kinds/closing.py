@@ -54,13 +54,14 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     )
 
     b.heading(t["evaluation_heading"])
-    b.para(t["evaluation_intro"])
+    b.para(t["evaluation_intro"]).paragraph_format.keep_with_next = True
     for key in ("helped_most", "could_be_better", "meetings", "overview"):
         b.keep_together(b.note_box(t[f"q_{key}"], value=tag(f"closing.{key}"), height_cm=2.2))
     marks = "   ".join(
         tag(f"'☒' if closing.rating == {n} else '☐'") + f" {n}" for n in range(1, 11)
     )
-    b.field(t["rating"], marks)
+    b.para(t["rating"], bold=True).paragraph_format.keep_with_next = True
+    b.para(marks)
 
     b.heading(t["back_heading"])
     b.para(t["back"])

@@ -39,14 +39,14 @@ def composition(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ m.current_situation }}",
         ],
         loop="m in members",
-        widths=[3, 2.6, 1.4, 1.8, 2.4, 5.8],
+        widths=[3, 2.5, 1.8, 1.7, 2.4, 5.6],
     )
 
 
 def statement(b: DocBuilder, t: dict[str, Any]) -> None:
     """The family's own words: its statement, what goes well and what could be better."""
     b.heading(t["statement_heading"])
-    b.para(t["statement_intro"])
+    b.para(t["statement_intro"]).paragraph_format.keep_with_next = True
     b.control("{%p if family.statement is string %}")
     b.para("{{ family.statement }}", italic=True)
     b.control("{%p endif %}")
@@ -115,10 +115,11 @@ def family_group_conference(b: DocBuilder, t: dict[str, Any]) -> None:
     b.keep_together(b.note_box(t["own_plan_heading"], value=tag("meeting.own_plan"), height_cm=3))
     b.heading(t["position_heading"], 2)
     for value in ("approved", "approved_with_changes", "not_approved"):
-        b.para(
+        choice = b.para(
             tag(f"'☒' if meeting.position == '{value}' else '☐'")
             + "  " + t[f"position_{value}"]
         )  # fmt: skip
+        choice.paragraph_format.keep_with_next = True  # the choices and their reasons together
     b.field(t["position_reason"], "{{ meeting.position_reason }}")
     b.field(t["position_by"], "{{ [meeting.position_by, meeting.position_on]|joined }}")
     b.control("{%p endif %}")

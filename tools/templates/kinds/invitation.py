@@ -107,8 +107,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     for paragraph in b.doc.paragraphs[-len(notes) :]:
         keep(paragraph)  # a letter that runs over takes this section with its signature
 
-    if "programme" in t:
-        b.para(t["programme"])
+    if "programme" in t:  # the offer in a few words (the Danish letter's last paragraph)
+        b.para(t["programme"], size=8.5)
     closing = b.para(t["closing"])
     closing.paragraph_format.space_before = Pt(10)
     keep(closing)

@@ -46,10 +46,11 @@ def family_group_conference(b: DocBuilder, t: dict[str, Any]) -> None:
     box(b, t["own_plan_heading"], tag("meeting.own_plan"), 4)
     b.heading(t["position_heading"])
     for value in ("approved", "approved_with_changes", "not_approved"):
-        b.para(
+        choice = b.para(
             tag(f"'☒' if meeting.position == '{value}' else '☐'")
             + "  " + t[f"position_{value}"]
         )  # fmt: skip
+        choice.paragraph_format.keep_with_next = True  # the choices and their reasons together
     box(b, t["position_reason"], tag("meeting.position_reason"), 1.5)
     b.field(t["position_by"], "{{ [meeting.position_by, meeting.position_on]|joined }}")
 
