@@ -193,7 +193,10 @@ DERIVED_FIELDS: dict[tuple[str, str], tuple[str | None, str]] = {
     ("Document", "id_numbers"): (None, "Whether ID numbers print in this document."),
     ("Intervention", "person"): ("Member", "The family member it is for."),
     ("ActionPlan", "person"): ("Member", "The family member whose plan it is."),
-    ("Consent", "giver_person"): ("Member", "The family member who gives consent."),
+    ("Consent", "giver_person"): (
+        "Member",
+        "The first signer (for templates written when a consent had one giver).",
+    ),
     ("Consent", "child_people"): ("Member", "The children the consent covers."),
     ("Meeting", "family_participants"): ("Participant", "Participants from the family."),
     ("Meeting", "professionals"): ("Participant", "Participants not from the family."),
