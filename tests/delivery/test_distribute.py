@@ -29,7 +29,7 @@ from familyplan_docs.delivery.distribute import (
     summary_line,
 )
 from familyplan_docs.model.plan import FamilyPlan
-from tests.helpers import BUILTIN_PACKS, SAMPLES
+from tests.helpers import BUILTIN_PACKS, SAMPLES, docx_text
 
 ON = date(2026, 12, 10)
 
@@ -611,3 +611,30 @@ def test_a_single_kind_as_text(tiny: dict[str, Any], tmp_path: Path) -> None:
         make_plan(tiny), load_pack("da"), tmp_path / "o", on=ON, kinds="family_plan"
     )
     assert manifest.kinds == ("family_plan",)
+
+
+def test_each_professional_gets_only_their_own_invitation(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    other = {
+        "name": "Per Psykolog",
+        "organization": "Børnepsykiatrien Nord",
+        "email": "per@bpn.example",
+        "phone": "11 22 33 44",
+    }
+    outsider = {"name": "Ole Udenfor", "organization": "Borgerservice", "email": "o@k.example"}
+    tiny["family"]["members"][0]["phone"] = "99 88 77 66"
+    plan = make_plan(tiny, participants=[dict(TEACHER), other, outsider])
+    out = tmp_path / "out"
+    manifest = distribute(plan, load_pack("da"), out, on=ON, kinds=["family_plan", "invitation"])
+    by_name = {d.recipient: d for d in manifest.decisions}
+    assert by_name["Ole Udenfor"].files == ()
+    assert "invitation.docx" not in by_name["Anna Test"].files
+    for name in ("Lis Lærer", "Per Psykolog"):
+        decision = by_name[name]
+        assert set(decision.files) == {"family_plan.docx", "invitation.docx"}
+        assert decision.folder is not None
+        letter = docx_text(out / decision.folder / "invitation.docx")
+        greetings = [line for line in letter.splitlines() if line.startswith("Kære ")]
+        assert greetings == [f"Kære {name}"]
+        assert "99 88 77 66" not in letter

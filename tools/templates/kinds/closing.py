@@ -48,7 +48,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para(t["continues_intro"])
     b.table(
         [t["what"], t["with_whom"], t["contact"], t["until"]],
-        ["{{ x.what }}", "{{ x.who }}", "{{ x.contact }}", "{{ x.until }}"],
+        ["{{ x.what }}", "{{ x.who }}", "{{ x.contact }}", "{{ x.until|date('long') }}"],
         loop="x in closing.continues",
         widths=[6, 4, 4.4, 2.6],
     )

@@ -20,12 +20,18 @@ LETTER_DATE = (
 )
 """The day the letter went out: the script's first step, when it is recorded."""
 
-ADULTS = "{{ adults|map(attribute='first_name')|joined(' %s ') }}"
-"""The adults' first names, joined with the language's "and"."""
+NAMES = (
+    "{% if blank %}{{ line }}{% else %}"
+    "{% set names = adults|selectattr('lives_in_household')|map(attribute='first_name')|list %}"
+    "{{ names[:-1]|join(', ') }}{% if names|length > 1 %} %s {% endif %}{{ names|last }}"
+    "{% endif %}"
+)
+"""The first names of the adults at home ("Sanne, Dennis og Mark"; a line on a blank form)."""
 
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the letter to the family."""
+    b.control("{%p set line = '____________________' %}")
     sender = b.para("{{ [organization.name, organization.programme]|joined(' – ') }}", bold=True)
     sender.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     address = b.para("{{ organization.address }}", size=9)
@@ -37,7 +43,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     dated = b.field(t["date_label"], LETTER_DATE)
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     b.heading(t["title"])  # the letter's subject
-    b.para(t["greeting"] + " " + (ADULTS % t["and"]) + ",")
+    b.para(t["greeting"] + " " + NAMES.replace("%s", t["and"]) + ",")
     for key in ("p1", "p2", "p3", "p4", "p5", "p6"):
         if key in t:
             b.para(t[key])
@@ -50,7 +56,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     signature.paragraph_format.keep_with_next = True
     b.para(
         t["signature_role"]
-        + "{% if coordinator.profession %}, {{ coordinator.profession }}{% endif %}"
+        + "{% if coordinator.profession is string %}, {{ coordinator.profession }}{% endif %}"
     )
     b.para("{{ [coordinator.phone, coordinator.email]|joined }}")
     enclosure = b.para(t["enclosure"], italic=True, size=9)

@@ -57,7 +57,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [
             "{{ a.content }}",
             "{{ a.responsible }}",
-            "{{ a.deadline }}",
+            "{{ a.deadline|date('long') }}",
             "{{ a.status_then }}",
             "{{ a.status }}",
             "{{ a.checked_by }}",
