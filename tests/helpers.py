@@ -55,7 +55,13 @@ TINY: dict[str, Any] = {
     "family": {
         "name": "Familien Test",
         "members": [
-            {"id": "mor", "first_name": "Anna", "last_name": "Test", "role": "parent"},
+            {
+                "id": "mor",
+                "first_name": "Anna",
+                "last_name": "Test",
+                "role": "parent",
+                "custody_of": ["søn"],
+            },
             {
                 "id": "son",
                 "first_name": "Bo",

@@ -111,6 +111,8 @@ def _members(rng: random.Random) -> list[dict[str, Any]]:
                 "phone": _phone(rng),
                 "email": _email(f"{first} Haddad"),
                 "current_situation": _text(rng, 8, 3),
+                "custody_of": ["sara", "adam", "lea"] if role == "parent" else [],
+                "lives_in_household": ref != "karim",
             }
         )
     return members
@@ -204,6 +206,14 @@ def _meetings(rng: random.Random, members: list[dict[str, Any]]) -> list[dict[st
                 "team_dialogue": _text(rng, 8, 2),
                 "next_meeting": _day(14 * i + 14),
                 "notes": _text(rng, 8, 2),
+                "convenor": participants[3]["name"],
+                "minute_taker": participants[4]["name"],
+                "questions": [_text(rng, 1) for _ in range(3)],
+                "own_plan": _text(rng, 8, 2),
+                "position": ["approved", "approved_with_changes", "not_approved"][i % 3],
+                "position_by": participants[5]["name"],
+                "position_on": _day(14 * i),
+                "position_reason": _text(rng, 3),
             }
         )
     return meetings
@@ -229,7 +239,6 @@ def build() -> dict[str, Any]:
         for ref, name in (("akb", "Anne Kirstine Bech"), ("tk", "Thomas Kjær"), ("ls", "Lis Sø"))
     ]
     consent_common = {
-        "giver": "mette",
         "children": ["sara", "adam", "lea"],
         "sources": ["school", "institution"],
         "departments": ["Familierådgivningen", "PPR", "Jobcentret", "Sundhedsplejen"],
@@ -240,9 +249,45 @@ def build() -> dict[str, Any]:
         "information_types": _text(rng, 4),
         "purpose": _text(rng, 4),
         "valid_until": "2027-10-31",
-        "signed_on": "2026-09-24",
-        "young_people": [{"member": "sara", "signed_on": "2026-09-24"}],
+        "information": ["Fravær fra skole og dagtilbud", "Helbred og behandling"],
+        "signatures": [
+            {"member": "mette", "signed_on": "2026-09-24", "role": "custodian"},
+            {"member": "karim", "signed_on": "2026-09-24", "interpreter": "arabisk"},
+            {"member": "inge", "signed_on": "2026-09-25", "role": "adult"},
+            {"member": "sara", "signed_on": "2026-09-24", "role": "child"},
+        ],
     }
+    goals = [
+        {
+            "goal": _text(rng, 2),
+            "by_when": _day(90 + 7 * i),
+            "who": _name(rng),
+            "status": goal_states[i % len(goal_states)].value,
+            "id": f"g{i}",
+            "progress": _text(rng, 2),
+            "next_step": _text(rng, 1),
+        }
+        for i in range(12)
+    ]
+    agreements = [
+        {
+            "content": _text(rng, 2),
+            "responsible": _name(rng),
+            "deadline": _day(20 + 3 * i),
+            "status": agreement_states[i % len(agreement_states)].value,
+            "checked_by": "Anne Kirstine Bech",
+            "meeting": 1 + i % len(meetings),
+            "id": f"a{i}",
+            "progress": _text(rng, 2),
+            "next_step": _text(rng, 1),
+        }
+        for i in range(AGREEMENTS)
+    ]
+    # version 2.0 as it stood: a goal and some agreements since added, statuses since changed
+    old_goals = [{**g, "status": "not_started"} for g in goals[1:]]
+    old_agreements = [{**a, "status": "open"} for a in agreements[5:]] + [
+        {"content": _text(rng, 2), "responsible": _name(rng), "id": "a-gone"}
+    ]
     consents = [
         {**consent_common, "kind": "data_collection", "withdrawn_on": "2026-09-20"},
         {**consent_common, "kind": "data_collection"},
@@ -266,6 +311,11 @@ def build() -> dict[str, Any]:
                 "Akut: ring 44 12 30 00",
             ],
             "timezone": "Europe/Copenhagen",
+            "controller": "Egesø Kommune, Børne- og Familieudvalget",
+            "dpo_name": "Databeskyttelsesrådgiver Egesø Kommune",
+            "dpo_email": "dpo@egesoe.kommune.example",
+            "dpo_phone": "44 12 30 10",
+            "escalation": "lederen af Familierådgivningen",
         },
         "family": {
             "name": "Familien Holm Haddad",
@@ -275,6 +325,8 @@ def build() -> dict[str, Any]:
             "self_reliance": _text(rng, 8, 2),
             "preferred_language": "da",
             "statement": _text(rng, 12, 4),
+            "going_well": _text(rng, 4),
+            "could_be_better": _text(rng, 4),
         },
         "coordinators": coordinators,
         "supporter": {
@@ -292,29 +344,12 @@ def build() -> dict[str, Any]:
                 "updated_on": _day(30 * i + 5),
                 "review_date": _day(30 * i + 60),
                 "if_it_goes_differently": _text(rng, 5),
+                **({"goals": old_goals, "agreements": old_agreements} if version == "2.0" else {}),
             }
             for i, version in enumerate(("1.0", "2.0", "2.1"))
         ],
-        "goals": [
-            {
-                "goal": _text(rng, 2),
-                "by_when": _day(90 + 7 * i),
-                "who": _name(rng),
-                "status": goal_states[i % len(goal_states)].value,
-            }
-            for i in range(12)
-        ],
-        "agreements": [
-            {
-                "content": _text(rng, 2),
-                "responsible": _name(rng),
-                "deadline": _day(20 + 3 * i),
-                "status": agreement_states[i % len(agreement_states)].value,
-                "checked_by": "Anne Kirstine Bech",
-                "meeting": 1 + i % len(meetings),
-            }
-            for i in range(AGREEMENTS)
-        ],
+        "goals": goals,
+        "agreements": agreements,
         "network": _network(rng),
         "interventions": [
             {
@@ -350,6 +385,72 @@ def build() -> dict[str, Any]:
             {"step": step.value, "done_on": _day(3 * i), "done_by": "Anne Kirstine Bech"}
             for i, step in enumerate(ChecklistStep)
         ],
+        "safety": {
+            "no_worries": True,
+            "worries": _text(rng, 4),
+            "strengths": _text(rng, 4),
+            "needed": _text(rng, 4),
+            "scales": [{"who": _name(rng), "score": i * 3} for i in range(4)],
+            "agreements": [
+                {
+                    "content": _text(rng, 2),
+                    "who": _name(rng),
+                    "when": _day(50 + i),
+                    "watched_by": _name(rng),
+                }
+                for i in range(4)
+            ],
+        },
+        "child_views": [
+            {
+                "member": child,
+                "recorded_on": _day(40),
+                "recorded_by": "Anne Kirstine Bech",
+                "good": _text(rng, 3),
+                "worries": _text(rng, 3),
+                "wishes": _text(rng, 3),
+                "helpers": _text(rng, 2),
+                "to_tell": _text(rng, 2),
+                "shared_with": _text(rng, 1),
+            }
+            for child in ("sara", "adam")
+        ],
+        "follow_ups": [
+            {
+                "date": _day(120 + 90 * i),
+                "version": f"2.{i + 1}",
+                "meeting": len(meetings),
+                "what_works": _text(rng, 4),
+                "not_yet": _text(rng, 4),
+                "adjust": _text(rng, 4),
+                "help_needed": _text(rng, 3),
+                "more_meetings": i == 0,
+                "family_words": _text(rng, 4),
+                "next_date": _day(210 + 90 * i),
+                "convened_by": "Anne Kirstine Bech",
+                "checked_by": _name(rng),
+            }
+            for i in range(2)
+        ],
+        "closing": {
+            "date": _day(400),
+            "reached": _text(rng, 6, 2),
+            "continues": [
+                {
+                    "what": _text(rng, 1),
+                    "who": _name(rng),
+                    "contact": _phone(rng),
+                    "until": _day(500),
+                }
+                for _ in range(5)
+            ],
+            "helped_most": _text(rng, 4),
+            "could_be_better": _text(rng, 4),
+            "meetings": _text(rng, 4),
+            "overview": _text(rng, 4),
+            "rating": 7,
+            "call_back": True,
+        },
     }
 
 

@@ -12,7 +12,7 @@ from docx import Document
 from familyplan_docs import KINDS, check_templates, load_pack, plan_from_json
 from familyplan_docs._cli import main
 from familyplan_docs.authoring.docx_scan import DocumentScanner
-from familyplan_docs.authoring.shapes import pack_context_shape
+from familyplan_docs.authoring.shapes import pack_context_shape, probe_plan
 from familyplan_docs.authoring.tree import TreeChecker
 from familyplan_docs.packs.builtin import templates_root
 from familyplan_docs.render.documents import render_to
@@ -35,10 +35,8 @@ def copy_of_da(folder: Path, name: str, *, without: tuple[str, ...] = (), **mani
     return folder
 
 
-LEGAL_KEYS = (
-    "data_protection", "collection_basis", "sharing_basis", "confidentiality", "withdrawal",
-    "social_law",
-)  # fmt: skip
+LEGAL_KEYS = tuple(load_pack("da").legal)
+"""Every legal reference the built-in templates quote."""
 
 
 def problems_of(pack: Path | str, **kwargs: object) -> list[str]:
@@ -363,3 +361,11 @@ def test_a_manifest_that_is_not_toml_is_reported_and_documents_still_checked(
     problems = problems_of(pack)
     only(problems, "pack.toml: not valid TOML")
     only(problems, "flyer.docx [body] paragraph 1", "unknown variable 'famly'")
+
+
+def test_the_probe_plan_fills_the_whole_model_and_is_valid() -> None:
+    """check-templates learns every field from the probe plan, so it must stay valid."""
+    probe = probe_plan()
+    assert probe is not None
+    assert probe.consents and probe.consents[0].signatures and probe.child_views
+    assert any(m.custody_of for m in probe.family.members)

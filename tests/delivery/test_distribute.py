@@ -31,7 +31,8 @@ from familyplan_docs.delivery.distribute import (
     summary_line,
 )
 from familyplan_docs.model.plan import FamilyPlan
-from tests.helpers import BUILTIN_PACKS, SAMPLES, TINY, examples
+from familyplan_docs.packs.coverage import consent_state, rules_for
+from tests.helpers import BUILTIN_PACKS, SAMPLES, TINY, docx_text, examples
 
 ON = date(2026, 12, 10)
 
@@ -138,9 +139,71 @@ def test_withdrawn(tiny: dict[str, Any]) -> None:
 
 def test_not_signed(tiny: dict[str, Any]) -> None:
     for signed in (None, "2026-12-11"):
-        plan = make_plan(tiny, consents=[sharing(signed_on=signed)])
+        unsigned = [{"member": "søn", "signed_on": signed}]
+        plan = make_plan(tiny, consents=[sharing(signed_on=signed, young_people=unsigned)])
         decision = decision_for(plan, TEACHER["name"])
         assert (decision.allowed, decision.reason) == (False, "not_signed")
+
+
+def test_every_custodian_signs(tiny: dict[str, Any]) -> None:
+    # joint custody: the father holds custody too, and has not signed
+    tiny["family"]["members"].append(
+        {"id": "far", "first_name": "Per", "role": "parent", "custody_of": ["søn"]}
+    )
+    plan = make_plan(tiny)
+    decision = decision_for(plan, TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "custodian_not_signed")
+    assert (decision.subject, decision.child) == ("Per", "Bo Test")
+    both = sharing(
+        young_people=[
+            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "far", "signed_on": "2026-11-02"},
+        ]
+    )
+    assert decision_for(make_plan(tiny, consents=[both]), TEACHER["name"]).allowed
+
+
+def test_a_parent_living_elsewhere_with_custody_signs_too(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append(
+        {
+            "id": "far",
+            "first_name": "Per",
+            "role": "parent",
+            "custody_of": ["søn"],
+            "lives_in_household": False,
+        }
+    )
+    assert decision_for(make_plan(tiny), TEACHER["name"]).reason == "custodian_not_signed"
+
+
+def test_every_adult_signs_for_their_own_data(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append({"id": "stedfar", "first_name": "Ib", "role": "other_adult"})
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason, decision.subject) == (
+        False,
+        "adult_not_signed",
+        "Ib",
+    )
+
+
+def test_nobody_recorded_with_custody_refuses_and_names_the_field(tiny: dict[str, Any]) -> None:
+    del tiny["family"]["members"][0]["custody_of"]
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "custodian_unknown")
+    assert decision.place == "$.family.members[0].custody_of"
+
+
+def test_a_child_the_consent_does_not_name_is_not_covered(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append(
+        {"id": "lille", "first_name": "Lise", "role": "child", "birth_date": "2020-01-01"}
+    )
+    tiny["family"]["members"][0]["custody_of"].append("lille")
+    decision = decision_for(make_plan(tiny), TEACHER["name"])
+    assert (decision.allowed, decision.reason, decision.place) == (
+        False,
+        "child_not_covered",
+        "$.consents[0].children",
+    )
 
 
 def test_young_person_not_signed(tiny: dict[str, Any]) -> None:
@@ -166,10 +229,76 @@ def test_young_person_from_the_fifteenth_birthday(tiny: dict[str, Any]) -> None:
     assert decision_for(plan, TEACHER["name"], birthday).reason == "young_person_not_signed"
 
 
-def test_a_child_without_birth_date_is_not_asked(tiny: dict[str, Any]) -> None:
+def test_a_child_without_birth_date_must_sign_and_the_refusal_names_the_field(
+    tiny: dict[str, Any],
+) -> None:
     del tiny["family"]["members"][1]["birth_date"]
     plan = make_plan(tiny, consents=[sharing(young_people=[])])
-    assert decision_for(plan, TEACHER["name"]).allowed
+    decision = decision_for(plan, TEACHER["name"])
+    assert (decision.allowed, decision.reason) == (False, "age_unknown")
+    assert decision.place == "$.family.members[1].birth_date"
+    assert "$.family.members[1].birth_date" in reason_line(decision, load_pack("da"), ON)
+    # with the child's own signature (and the custodian's) it counts
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_leaving_out_a_birth_date_never_widens_who_receives(sample: Path) -> None:
+    plan = plan_from_json(sample.read_bytes())
+    on = max(m.date for m in plan.meetings)
+    allowed = {d.recipient for d in check_recipients(plan, on) if d.allowed}
+    data = json.loads(sample.read_text(encoding="utf-8"))
+    for i, member in enumerate(data["family"]["members"]):
+        if "birth_date" not in member:
+            continue
+        changed = copy.deepcopy(data)
+        del changed["family"]["members"][i]["birth_date"]
+        after = {d.recipient for d in check_recipients(plan_from_json(json.dumps(changed)), on)
+                 if d.allowed}  # fmt: skip
+        assert after <= allowed, member["id"]
+
+
+def test_a_child_signing_below_the_packs_age_is_an_input_error(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"][1]["birth_date"] = "2013-05-01"  # 13 in Denmark: does not sign
+    plan = make_plan(tiny)
+    with pytest.raises(InputError) as caught:
+        check_recipients(plan, ON)
+    (problem,) = caught.value.problems
+    assert problem.place == "$.consents[0].signatures[1].member"
+    assert "15" in problem.message
+    # the same signature is allowed under the Dutch rules (from 12, with the parents)
+    tiny["country"] = "NL"
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
+
+
+def test_signing_as_custodian_without_custody_is_an_input_error(tiny: dict[str, Any]) -> None:
+    tiny["family"]["members"].append({"id": "moster", "first_name": "Eva", "role": "other_adult"})
+    consent = sharing(
+        young_people=[
+            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "moster", "signed_on": "2026-11-01", "role": "custodian"},
+        ]
+    )
+    with pytest.raises(InputError) as caught:
+        make_plan(tiny, consents=[consent])
+    (problem,) = caught.value.problems
+    assert problem.place == "$.consents[0].signatures[2].role"
+    assert "custody_of" in problem.message
+
+
+def test_the_dutch_young_person_from_16_signs_alone(tiny: dict[str, Any]) -> None:
+    tiny["country"] = "NL"  # Bo is 16 on ON: the parents no longer sign for him
+    alone = sharing(giver="søn", young_people=[])
+    assert decision_for(make_plan(tiny, consents=[alone]), TEACHER["name"]).reason == (
+        "adult_not_signed"  # the mother signs for her own data, which the plan also holds
+    )
+
+
+def test_a_swedish_child_of_12_may_sign_but_need_not(tiny: dict[str, Any]) -> None:
+    tiny["country"] = "SE"
+    tiny["family"]["members"][1]["birth_date"] = "2014-01-01"  # 12 on ON
+    assert decision_for(make_plan(tiny, consents=[sharing(young_people=[])]), "Lis Lærer").allowed
+    assert decision_for(make_plan(tiny), TEACHER["name"]).allowed
 
 
 def test_not_covered(tiny: dict[str, Any]) -> None:
@@ -327,7 +456,10 @@ def test_distribute_writes_folders_and_manifest(tiny: dict[str, Any], tmp_path: 
     assert data["meeting"] == {"number": 1, "kind": "network", "date": "2026-12-10"}
     assert data["recipients"][1]["consent"] == {
         "place": "$.consents[0]",
-        "signed_on": "2026-11-01",
+        "signatures": [
+            {"member": "mor", "signed_on": "2026-11-01"},
+            {"member": "søn", "signed_on": "2026-11-01"},
+        ],
         "valid_until": "2027-11-01",
         "withdrawn_on": None,
     }
@@ -512,22 +644,17 @@ def test_a_single_kind_as_text(tiny: dict[str, Any], tmp_path: Path) -> None:
 
 
 def _reference(plan: FamilyPlan, on: date) -> list[tuple[str, int | None]]:
-    """The consent rule as the README states it, one participant and consent at a time."""
+    """The choice among consents as the README states it, one participant and consent at a
+    time; whether one consent counts is the pack's rule (:func:`consent_state`)."""
+    rules = rules_for(plan, load_pack("da")).consent
+    index = {id(c): i for i, c in enumerate(plan.consents)}
 
     def state(consent: Any) -> str:
-        if consent.signed_on is None or consent.signed_on > on:
-            return "not_signed"
-        if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
-            return "withdrawn"
-        if consent.valid_until is not None and consent.valid_until < on:
-            return "expired"
-        signed = {s.member for s in consent.young_people if s.signed_on and s.signed_on <= on}
-        for member in plan.family.members:
-            age = member.age_on(on)
-            young = member.role.value == "child" and age is not None and age >= 15
-            if young and member.id not in signed:
-                return "young_person_not_signed"
-        return "valid"
+        return consent_state(plan, index[id(consent)], rules, on).reason
+
+    def signed_on(consent: Any) -> date | None:
+        days = [s.signed_on for s in consent.signatures if s.signed_on is not None]
+        return max(days) if days else None
 
     def fold(text: str | None) -> str:
         return " ".join((text or "").split()).casefold()
@@ -558,7 +685,7 @@ def _reference(plan: FamilyPlan, on: date) -> list[tuple[str, int | None]]:
         if valid:
             out.append(("covered", valid[0]))
         elif covering:
-            i, c = max(covering, key=lambda ic: (ic[1].signed_on or date.min, ic[0]))
+            i, c = max(covering, key=lambda ic: (signed_on(ic[1]) or date.min, ic[0]))
             out.append((state(c), i))
         else:
             last = [i for i, c in sharing if state(c) == "valid"]
@@ -613,3 +740,30 @@ def test_the_decisions_follow_the_rule_for_any_consents_and_participants(
     if not any(p[2] for p in people):
         expected = [("family", None), *expected]  # the family always gets its plan
     assert decided == expected
+
+
+def test_each_professional_gets_only_their_own_invitation(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    other = {
+        "name": "Per Psykolog",
+        "organization": "Børnepsykiatrien Nord",
+        "email": "per@bpn.example",
+        "phone": "11 22 33 44",
+    }
+    outsider = {"name": "Ole Udenfor", "organization": "Borgerservice", "email": "o@k.example"}
+    tiny["family"]["members"][0]["phone"] = "99 88 77 66"
+    plan = make_plan(tiny, participants=[dict(TEACHER), other, outsider])
+    out = tmp_path / "out"
+    manifest = distribute(plan, load_pack("da"), out, on=ON, kinds=["family_plan", "invitation"])
+    by_name = {d.recipient: d for d in manifest.decisions}
+    assert by_name["Ole Udenfor"].files == ()
+    assert "invitation.docx" not in by_name["Anna Test"].files
+    for name in ("Lis Lærer", "Per Psykolog"):
+        decision = by_name[name]
+        assert set(decision.files) == {"family_plan.docx", "invitation.docx"}
+        assert decision.folder is not None
+        letter = docx_text(out / decision.folder / "invitation.docx")
+        greetings = [line for line in letter.splitlines() if line.startswith("Kære ")]
+        assert greetings == [f"Kære {name}"]
+        assert "99 88 77 66" not in letter

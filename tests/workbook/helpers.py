@@ -216,7 +216,7 @@ def edit(path: Path, pack: Pack, change: Callable[[Any], None]) -> Path:
 def cell(wb: Any, pack: Pack, sheet: str, column: str, row: int) -> Any:
     """The cell of *column* (a column key) in list sheet *sheet*, data row *row* (1-based)."""
     spec = SHEET_BY_KEY[sheet]
-    n = [c.key for c in spec.columns].index(column) + 1
+    n = [c.key for c in spec.written].index(column) + 1
     return wb[sheet_title(pack, sheet)].cell(FIRST_DATA_ROW + row - 1, n)
 
 

@@ -124,15 +124,15 @@ def test_too_many_parts_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_rows_past_the_limit_are_refused(
     workbook: Path, da: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_workbook_read, "MAX_ROWS", 40)
+    monkeypatch.setattr(_workbook_read, "MAX_ROWS", 100)  # more than the plan sheet's rows
 
     def change(wb: Any) -> None:
-        for n in range(1, 42):
+        for n in range(1, 102):
             cell(wb, da, "goals", "goal", n).value = f"Mål {n}"
 
     found = problems(edit(workbook, da, change))
     assert found == [
-        "Sheet 'Familiens mål', row 43: the sheet has more than 40 rows; split the plan"
+        "Sheet 'Familiens mål', row 103: the sheet has more than 100 rows; split the plan"
     ]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -395,3 +395,82 @@ class DocBuilder:
             del rels[r_id]
         path.parent.mkdir(parents=True, exist_ok=True)
         self.doc.save(str(path))
+
+    # --- forms: tick boxes, signature lines, room to write ---------------------------------
+    # (added for the consent forms and the later kinds; the methods above are the house style)
+
+    def tick_loop(self, loop: str, ticked: str, label: str) -> None:
+        """One line per element of *loop*: ☒ when the Jinja test *ticked* holds, else ☐.
+
+        ``tick_loop("d in c.department_options", "d.ticked", "{{ d.name }}")`` prints
+        every option, so what was *not* agreed shows as well as what was.
+        """
+        self.control(f"{{%p for {loop} %}}")
+        p = self.para(f"{{{{ '☒' if {ticked} else '☐' }}}}  {label}")
+        p.paragraph_format.left_indent = Cm(0.3)
+        p.paragraph_format.space_after = Pt(2)
+        self.control("{%p endfor %}")
+
+    def tick_row(self, options: Sequence[tuple[str, str]]) -> Paragraph:
+        """Options on one line, each after its box: (label, Jinja test ticking it, or "")."""
+        parts = []
+        for label, ticked in options:
+            box = f"{{{{ '☒' if {ticked} else '☐' }}}}" if ticked else "☐"
+            parts.append(f"{box} {label}")
+        return self.para("     ".join(parts))
+
+    def signature_lines(
+        self,
+        headers: Sequence[str],
+        cells: Sequence[str],
+        *,
+        loop: str,
+        widths: Sequence[float],
+        height_cm: float = 1.3,
+    ) -> Table:
+        """One row per signer (*loop*): a printed name in the first columns, and room to
+        write the date and sign by hand in the last two (never filled in from data)."""
+        self._keep_with_table()
+        table = self._table(len(headers), widths)
+        self._add_row(table, headers, header=True)
+        self._add_row(table, [f"{{%tr for {loop} %}}", *[""] * (len(headers) - 1)])
+        row = self._add_row(table, cells)
+        row.height = Cm(height_cm)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        self._add_row(table, ["{%tr endfor %}", *[""] * (len(headers) - 1)])
+        for each in table.rows[:-1]:
+            for cell in each.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+        self.doc.add_paragraph()
+        return table
+
+    def writing_lines(self, count: int, *, label: str = "", height_cm: float = 0.9) -> Table:
+        """*count* ruled lines to write on by hand, under an optional bold *label*."""
+        table = self._table(1, None)
+        if label:
+            head = self._add_row(table, [label])
+            head.cells[0].paragraphs[0].runs[0].bold = True
+        for _ in range(count):
+            self._add_row(table, [""]).height = Cm(height_cm)
+        tbl_pr = table._tbl.tblPr
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "dotted" if edge in ("insideH", "bottom") else "nil")
+            el.set(qn("w:sz"), "6")
+            el.set(qn("w:color"), "808080")
+            borders.append(el)
+        for existing in tbl_pr.findall(qn("w:tblBorders")):
+            tbl_pr.remove(existing)
+        tbl_pr.append(borders)
+        self.doc.add_paragraph()
+        return table
+
+    def keep_together(self, table: Table) -> None:
+        """Keep *table* on one page (each row keeps with the next)."""
+        for row in list(table.rows)[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True

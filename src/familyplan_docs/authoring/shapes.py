@@ -100,18 +100,26 @@ def merge(a: Shape, b: Shape) -> Shape:
     return ANY
 
 
-def shape_of(value: Any) -> Shape:
-    """Return the shape of one context value."""
+def shape_of(value: Any, _open: frozenset[int] = frozenset()) -> Shape:
+    """Return the shape of one context value.
+
+    Records may point back at each other (a parent's ``custody_children`` hold the child
+    whose ``custodians`` hold the parent); a record met again inside itself is ``ANY``.
+    """
     if value is None or isinstance(value, Blank):
         return UNKNOWN
+    if isinstance(value, Record | dict | list | tuple):
+        if id(value) in _open:
+            return ANY
+        _open = _open | {id(value)}
     if isinstance(value, Record):
-        return RecordShape({k: shape_of(v) for k, v in vars(value).items()})
+        return RecordShape({k: shape_of(v, _open) for k, v in vars(value).items()})
     if isinstance(value, dict):
-        return RecordShape({str(k): shape_of(v) for k, v in value.items()})
+        return RecordShape({str(k): shape_of(v, _open) for k, v in value.items()})
     if isinstance(value, list | tuple):
         item: Shape = UNKNOWN
         for element in value:
-            item = merge(item, shape_of(element))
+            item = merge(item, shape_of(element, _open))
         return ListShape(item)
     if isinstance(value, Labels):
         return LabelsShape("")
@@ -165,7 +173,7 @@ def _probe_value(annotation: Any, name: str, ref: str) -> Any:
             return "2000-01-05" if name == "birth_date" else "2026-01-05"
         if annotation is time:
             return "09:00"
-    if name in {"id", "member", "giver", "children"}:
+    if name in {"id", "member", "giver", "children", "custody_of"}:
         return ref
     if name == "version":
         return "1.0"
@@ -218,12 +226,34 @@ def probe_data(model: type[BaseModel], ref: str = "p1", variant: int = 0) -> dic
     return data
 
 
+def _point_at_the_child(data: dict[str, Any]) -> None:
+    """Make the probe's custody, consents and children's views refer to its child member,
+    and give each consent one signature per capacity, as the model's checks require."""
+    members = data["family"]["members"]
+    child = next(m["id"] for m in members if m["role"] == "child")
+    adults = [m["id"] for m in members if m["role"] != "child"]
+    for member in members:
+        member["custody_of"] = [] if member["id"] == child else [child]
+    for consent in data["consents"]:
+        consent["children"] = [child]
+        consent["signatures"] = [
+            {**consent["signatures"][0], "member": adults[0], "role": "custodian"},
+            {**consent["signatures"][0], "member": child, "role": "child"},
+            {**consent["signatures"][0], "member": adults[-1], "role": "adult"},
+        ]
+    for view in data["child_views"]:
+        view["member"] = child
+    for follow in data["follow_ups"]:
+        follow["meeting"] = 1
+
+
 def probe_plan() -> FamilyPlan | None:
     """A plan with every field of the model filled (None if the model refuses it)."""
     data = probe_data(FamilyPlan)
     data["country"] = Country.DK.value
     for agreement in data["agreements"]:
         agreement["meeting"] = 1
+    _point_at_the_child(data)
     try:
         return FamilyPlan.model_validate(data)
     except ValidationError:

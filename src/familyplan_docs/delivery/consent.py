@@ -3,10 +3,13 @@
 The recipients are the participants of the latest network meeting (network, follow-up or
 family group conference). The family itself always receives its plan. Anyone else receives
 it only when a consent to share information (:attr:`ConsentKind.INFORMATION_SHARING`) that
-is valid on the day covers their department or organization; a consent is valid when it is
-signed, not withdrawn, not expired, and signed by every child of the family aged 15 or over.
-A participant with neither organization nor department (the family's supporter, a
-grandparent) cannot be covered by a consent and is refused; the family may pass the plan on.
+counts on the day covers their department or organization. Whether a consent counts follows
+the pack's consent rules (:mod:`familyplan_docs.packs.coverage`) and fails closed: everyone
+the rules name must have signed it (every custodian, every child from the signing age, every
+adult for their own data), a child whose age is unknown must sign with every custodian, and
+the refusal names the field to fill in. A participant with neither organization nor
+department (the family's supporter, a grandparent) cannot be covered by a consent and is
+refused; the family may pass the plan on.
 """
 
 from __future__ import annotations
@@ -18,17 +21,26 @@ from typing import Any
 from .._errors import InputError, Problem
 from .._text import norm
 from ..model.plan import (
-    Consent,
     ConsentKind,
     FamilyPlan,
     Meeting,
     MeetingKind,
-    MemberRole,
     Participant,
 )
-from ..render.context import YOUNG_PERSON_AGE, latest_meeting
+from ..packs.coverage import ConsentState, consent_state, rules_for
+from ..packs.discovery import choose_pack
+from ..packs.pack import Pack
+from ..packs.rules import ConsentRules, signature_problems
+from ..render.context import latest_meeting
 
-__all__ = ["REASONS", "RECIPIENT_MEETINGS", "Decision", "check_recipients", "recipient_meeting"]
+__all__ = [
+    "REASONS",
+    "RECIPIENT_MEETINGS",
+    "Decision",
+    "check_recipients",
+    "check_signatures",
+    "recipient_meeting",
+]
 
 RECIPIENT_MEETINGS = (
     MeetingKind.NETWORK,
@@ -45,6 +57,11 @@ REASONS: tuple[str, ...] = (
     "expired",
     "withdrawn",
     "young_person_not_signed",
+    "custodian_not_signed",
+    "adult_not_signed",
+    "age_unknown",
+    "custodian_unknown",
+    "child_not_covered",
     "not_covered",
     "private_person",
 )
@@ -68,6 +85,14 @@ class Decision:
     """Index in ``plan.consents`` of the consent the decision rests on, if any."""
     member: str | None = None
     """The family member's id, for a recipient of the family."""
+    subject: str | None = None
+    """The family member a refusal is about (who has not signed, whose age is unknown)."""
+    place: str | None = None
+    """The JSON path to fill in so the refusal goes away (``$.family.members[2].birth_date``)."""
+    age: int | None = None
+    """The age of the young person who has not signed."""
+    child: str | None = None
+    """The child a custodian signs for, or whose custody is unknown."""
 
     @property
     def who(self) -> str:
@@ -80,20 +105,32 @@ class Decision:
         return self.recipient
 
 
-def check_recipients(plan: FamilyPlan, on: date) -> list[Decision]:
+def check_recipients(plan: FamilyPlan, on: date, pack: Pack | None = None) -> list[Decision]:
     """Decide, for each participant of the latest network meeting, whether they may get the plan.
 
-    Raises :class:`InputError` when the plan has no network, follow-up or family group
-    conference meeting.
+    The consent rules are *pack*'s (default: the pack of the plan's country). Raises
+    :class:`InputError` when the plan has no network, follow-up or family group conference
+    meeting, or when a signature breaks the pack's rules (a child signing below the age
+    at which the pack lets children sign).
     """
+    rules = rules_for(plan, pack or choose_pack(plan, None)).consent
+    check_signatures(plan, rules, on)
     _, meeting = recipient_meeting(plan)
-    return decisions_for(plan, meeting, on)
+    return decisions_for(plan, meeting, on, rules)
+
+
+def check_signatures(plan: FamilyPlan, rules: ConsentRules, on: date) -> None:
+    """Raise :class:`InputError` listing every signature *rules* do not allow, with its path."""
+    problems = signature_problems(plan, rules, on)
+    if problems:
+        raise InputError("plan", problems)
 
 
 # --- deciding --------------------------------------------------------------------------------
 
 
 def recipient_meeting(plan: FamilyPlan) -> tuple[int, Meeting]:
+    """The latest network, follow-up or family group conference meeting, with its index."""
     meeting = latest_meeting(plan, RECIPIENT_MEETINGS)
     if meeting is None:
         kinds = ", ".join(k.value for k in RECIPIENT_MEETINGS)
@@ -111,9 +148,12 @@ def recipient_meeting(plan: FamilyPlan) -> tuple[int, Meeting]:
     return index, meeting
 
 
-def decisions_for(plan: FamilyPlan, meeting: Meeting, on: date) -> list[Decision]:
-    consents = _Consents(plan, on)
-    decisions = [_decide(consents, participant) for participant in meeting.participants]
+def decisions_for(
+    plan: FamilyPlan, meeting: Meeting, on: date, rules: ConsentRules
+) -> list[Decision]:
+    """One decision per participant of *meeting* (the family first when none takes part)."""
+    consents = _Consents(plan, on, rules)
+    decisions = [_decide(plan, consents, participant) for participant in meeting.participants]
     if not any(p.member is not None for p in meeting.participants):
         # the family always receives its plan, even when no member is listed as a participant
         family = Decision(
@@ -137,26 +177,30 @@ class _Consents:
     consents and participants there are.
     """
 
-    def __init__(self, plan: FamilyPlan, on: date) -> None:
+    def __init__(self, plan: FamilyPlan, on: date, rules: ConsentRules) -> None:
         self.sharing = [
             (i, c) for i, c in enumerate(plan.consents) if c.kind is ConsentKind.INFORMATION_SHARING
         ]
-        young = _young_people(plan, on)
-        self.states = {i: _consent_state(c, on, young) for i, c in self.sharing}
-        valid = [i for i, _ in self.sharing if self.states[i] == "valid"]
+        self.states = {i: consent_state(plan, i, rules, on) for i, _ in self.sharing}
+        valid = [i for i, _ in self.sharing if self.states[i].valid]
         self.last_valid = valid[-1] if valid else None
         self.departments = _Names()
         self.parties = _Names()
         for i, consent in self.sharing:
-            newest = (consent.signed_on or date.min, i)
-            is_valid = self.states[i] == "valid"
+            newest = (_signed_on(consent) or date.min, i)
+            is_valid = self.states[i].valid
             for department in consent.departments:
                 self.departments.add(norm(department), i, newest, is_valid)
             for party in consent.external_parties:
                 self.parties.add(norm(party.name), i, newest, is_valid)
 
     def covering(self, participant: Participant) -> tuple[int | None, int | None]:
-        """The first valid consent that covers *participant*, and the newest that does."""
+        """The first valid consent that covers *participant*, and the newest that does.
+
+        A consent covers a participant when it ticks their department or organization as
+        a department, or their organization as an external party
+        (:func:`familyplan_docs.packs.coverage.covers`).
+        """
         keys = [
             (self.departments, norm(value))
             for value in (participant.department, participant.organization)
@@ -183,7 +227,7 @@ class _Names:
             self.newest[key] = newest
 
 
-def _decide(consents: _Consents, participant: Participant) -> Decision:
+def _decide(plan: FamilyPlan, consents: _Consents, participant: Participant) -> Decision:
     base = Decision(
         recipient=participant.name,
         organization=participant.organization,
@@ -206,33 +250,31 @@ def _decide(consents: _Consents, participant: Participant) -> Decision:
         return _replace(base, allowed=True, reason="covered", consent=first_valid)
     if newest is not None:
         # the newest consent that names them tells why it does not count
-        return _replace(base, reason=consents.states[newest], consent=newest)
+        return _refused(plan, base, consents.states[newest], newest)
     return _replace(base, reason="not_covered", consent=consents.last_valid)
 
 
-def _young_people(plan: FamilyPlan, on: date) -> set[str]:
-    """The ids of the children aged 15 or over on *on*, who sign a consent themselves."""
-    young = set()
-    for member in plan.family.members:
-        age = member.age_on(on)
-        if member.role is MemberRole.CHILD and age is not None and age >= YOUNG_PERSON_AGE:
-            young.add(member.id)
-    return young
+def _signed_on(consent: Any) -> date | None:
+    days = [s.signed_on for s in consent.signatures if s.signed_on is not None]
+    return max(days) if days else None
 
 
-def _consent_state(consent: Consent, on: date, young: set[str]) -> str:
-    if consent.signed_on is None or consent.signed_on > on:
-        return "not_signed"
-    if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
-        return "withdrawn"
-    if consent.valid_until is not None and consent.valid_until < on:
-        return "expired"
-    signed = {
-        s.member
-        for s in consent.young_people
-        if s.member in young and s.signed_on is not None and s.signed_on <= on
-    }
-    return "valid" if len(signed) == len(young) else "young_person_not_signed"
+def _refused(plan: FamilyPlan, base: Decision, state: ConsentState, index: int) -> Decision:
+    def name(ref: str | None) -> str | None:
+        if ref is None:
+            return None
+        member = plan.member(ref)
+        return " ".join(p for p in (member.first_name, member.last_name) if p)
+
+    return _replace(
+        base,
+        reason=state.reason,
+        consent=index,
+        subject=name(state.member),
+        place=state.place,
+        age=state.age,
+        child=name(state.child),
+    )
 
 
 def _same(a: str | None, b: str | None) -> bool:

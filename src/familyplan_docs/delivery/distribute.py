@@ -28,10 +28,15 @@ from ..model.ids import MASK
 from ..model.plan import (
     FamilyPlan,
 )
+from ..packs.coverage import rules_for
 from ..packs.pack import Pack
-from ..render.documents import ToPdf, render_documents, select_kinds
-from .consent import REASONS, Decision, decisions_for, recipient_meeting
+from ..render.documents import ToPdf, render_documents, render_to, select_kinds
+from ..render.shared import shared_context
+from .consent import REASONS, Decision, check_signatures, decisions_for, recipient_meeting
 from .pdf import bundle_for, convert_to_pdf
+
+PER_RECIPIENT = frozenset({"invitation"})
+"""Kinds addressed to one recipient: each allowed professional gets only their own letter."""
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SCHEMA = "familyplan-docs/distribution/1"
@@ -41,8 +46,9 @@ MSGIDS: tuple[str, ...] = (
     "distribute.summary",
 )
 """Catalog ids: ``distribute.reason.<code>`` take ``{who}`` (name, with organization and
-department) and ``{date}``; ``distribute.summary`` takes ``{allowed}``, ``{total}`` and
-``{date}``."""
+department) and ``{date}``, and the refusals about a family member ``{member}`` (their
+name), ``{child}`` (the child concerned), ``{age}`` and ``{path}`` (the JSON path to fill
+in); ``distribute.summary`` takes ``{allowed}``, ``{total}`` and ``{date}``."""
 
 _FAMILY_SLUG = "family"
 
@@ -79,7 +85,14 @@ class DistributionManifest:
 
 def reason_line(decision: Decision, pack: Pack, on: date) -> str:
     """Return the one-line, localized explanation of *decision* (from ``distribute.reason.*``)."""
-    values = {"who": decision.who, "date": format_date(on, format="long", locale=pack.locale)}
+    values = {
+        "who": decision.who,
+        "date": format_date(on, format="long", locale=pack.locale),
+        "member": decision.subject or "",
+        "child": decision.child or "",
+        "age": "" if decision.age is None else str(decision.age),
+        "path": decision.place or "",
+    }
     return pack.format(f"distribute.reason.{decision.reason}", values)
 
 
@@ -115,10 +128,14 @@ def distribute(
     day = on or date.today()
     pdf = pdf or bundle
     chosen = select_kinds([kinds] if isinstance(kinds, str) else kinds)
+    rules = rules_for(plan, pack).consent
+    check_signatures(plan, rules, day)
     index, meeting = recipient_meeting(plan)
-    decisions = decisions_for(plan, meeting, day)
+    decisions = decisions_for(plan, meeting, day, rules)
     out = check_folder_target(out_dir)
     pdf_error: ToolMissingError | None = None
+    common = [kind for kind in chosen if kind not in PER_RECIPIENT]
+    personal = [kind for kind in chosen if kind in PER_RECIPIENT]
     with staging_folder(out.parent, "distribute") as staging:
         rendered = staging / ".rendered"
         try:
@@ -126,11 +143,11 @@ def distribute(
             to_pdf: ToPdf | None = convert_to_pdf if pdf else None
             if case_file is not None:
                 to_pdf = functools.partial(convert_to_pdf, bundle=case_file)
-            files = render_documents(plan, pack, rendered, chosen, to_pdf=to_pdf)
+            files = render_documents(plan, pack, rendered, common, to_pdf=to_pdf)
         except ToolMissingError as exc:
             pdf_error = exc
             files = sorted(p for p in rendered.iterdir() if p.is_file())
-        names = tuple(sorted(p.name for p in files))
+        shared = shared_context(plan, pack) if personal else None
         secrets = _secrets(plan)
         final: list[Decision] = []
         used: set[str] = set()
@@ -143,6 +160,19 @@ def distribute(
             target.mkdir()
             for path in files:
                 shutil.copyfile(path, target / path.name)
+            own: list[Path] = []
+            if shared is not None and decision.member is None and decision.reason != "family":
+                # a letter is addressed to one professional: each gets their own, no other's
+                values = {**shared.values, "recipient": decision.recipient}
+                for kind in personal:
+                    own.append(target / f"{kind}.docx")
+                    render_to(plan, pack, kind, own[-1], context=replace(shared, values=values))
+            if own and pdf and pdf_error is None:
+                try:
+                    own += convert_to_pdf(own, target)
+                except ToolMissingError as exc:
+                    pdf_error = exc
+            names = tuple(sorted(p.name for p in [*files, *own]))
             final.append(replace(decision, folder=folder, files=names))
         shutil.rmtree(rendered)
         messages = tuple(_scrub(reason_line(d, pack, day), secrets) for d in final)
@@ -238,7 +268,9 @@ def _manifest_json(
         consent = plan.consents[index]
         return {
             "place": f"$.consents[{index}]",
-            "signed_on": _iso(consent.signed_on),
+            "signatures": [
+                {"member": s.member, "signed_on": _iso(s.signed_on)} for s in consent.signatures
+            ],
             "valid_until": _iso(consent.valid_until),
             "withdrawn_on": _iso(consent.withdrawn_on),
         }
@@ -252,6 +284,7 @@ def _manifest_json(
             "family": d.reason == "family",
             "allowed": d.allowed,
             "reason": d.reason,
+            "fill_in": d.place,
             "message": message,
             "folder": d.folder,
             "files": [f"{d.folder}/{name}" for name in d.files] if d.folder else [],

@@ -19,6 +19,11 @@ class Goal(Model):
     by_when: Date | None = None
     who: OptionalText = None
     status: GoalStatus = GoalStatus.NOT_STARTED
+    id: Ref | None = Field(
+        None, description="A short id that stays the same from one plan version to the next."
+    )
+    progress: OptionalText = Field(None, description="What has been done so far.")
+    next_step: OptionalText = None
 
 
 class Agreement(Model):
@@ -30,6 +35,11 @@ class Agreement(Model):
     status: AgreementStatus = AgreementStatus.OPEN
     checked_by: Name | None = Field(None, description="Who checks that it happened.")
     meeting: MeetingNumber | None = Field(None, description="Number of the meeting (1-based).")
+    id: Ref | None = Field(
+        None, description="A short id that stays the same from one plan version to the next."
+    )
+    progress: OptionalText = Field(None, description="What has been done so far.")
+    next_step: OptionalText = None
 
 
 class Intervention(Model):

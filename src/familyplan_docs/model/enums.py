@@ -124,3 +124,20 @@ class ChecklistStep(StrEnum):
     AFTER_MEETING = "after_meeting"
     EVALUATION = "evaluation"
     PLAN_SENT = "plan_sent"
+
+
+class SignerRole(StrEnum):
+    """In what capacity someone signs a consent: for children in their custody, as a child
+    who signs (or may sign) for their own data, or as an adult for their own data."""
+
+    CUSTODIAN = "custodian"
+    CHILD = "child"
+    ADULT = "adult"
+
+
+class ServicesPosition(StrEnum):
+    """Social services' position on the plan a family made at a family group conference."""
+
+    APPROVED = "approved"
+    APPROVED_WITH_CHANGES = "approved_with_changes"
+    NOT_APPROVED = "not_approved"

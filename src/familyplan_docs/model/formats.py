@@ -41,7 +41,9 @@ __all__ = [
     "HoursPerWeek",
     "HugeNumber",
     "MeetingNumber",
+    "Rating",
     "Ref",
+    "SafetyScore",
     "Time",
     "TimeZoneName",
     "Version",
@@ -174,6 +176,12 @@ AgendaMinutes = Annotated[int, _whole_between(0, 600), _integer_schema(0, 600)]
 
 MeetingNumber = Annotated[int, _whole_between(1, MAX_ITEMS), _integer_schema(1, MAX_ITEMS)]
 """The number (1-based) of a meeting in the plan's list of meetings."""
+
+SafetyScore = Annotated[int, _whole_between(0, 10), _integer_schema(0, 10)]
+"""A safety scale's score: 0 (not safe at all) to 10 (completely safe)."""
+
+Rating = Annotated[int, _whole_between(1, 10), _integer_schema(1, 10)]
+"""A mark from 1 (the worst) to 10 (the best)."""
 
 
 def _number_out(value: Decimal) -> int | float:

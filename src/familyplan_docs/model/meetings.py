@@ -6,7 +6,7 @@ from pydantic import Field
 
 from .._limits import MAX_ITEMS
 from .base import Model, Name, OptionalText, Ref, Text
-from .enums import MeetingKind
+from .enums import MeetingKind, ServicesPosition
 from .formats import AgendaMinutes, Date, Email, Time
 
 __all__ = ["AgendaItem", "Meeting", "Participant", "RoundEntry"]
@@ -64,3 +64,23 @@ class Meeting(Model):
     team_dialogue: OptionalText = None
     next_meeting: Date | None = None
     notes: OptionalText = None
+    convenor: Name | None = Field(
+        None,
+        description="The independent convenor of a family group conference (not one of the "
+        "family's professionals).",
+    )
+    minute_taker: Name | None = Field(None, description="Who wrote the minutes.")
+    questions: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="The questions a family group conference is to answer.",
+    )
+    own_plan: OptionalText = Field(
+        None, description="The plan the family made in its private time, in its own words."
+    )
+    position: ServicesPosition | None = Field(
+        None, description="Social services' position on the family's own plan."
+    )
+    position_by: Name | None = None
+    position_on: Date | None = None
+    position_reason: OptionalText = None

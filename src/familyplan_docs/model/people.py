@@ -32,6 +32,13 @@ class Member(Model):
     phone: Name | None = None
     email: Email | None = None
     current_situation: OptionalText = Field(None, description="Status of this person now.")
+    custody_of: list[Ref] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Ids of the children this member holds custody of (parental authority); "
+        "a parent with custody need not live in the household.",
+    )
+    lives_in_household: Bool = Field(True, description="Whether the member lives at home.")
 
     @field_validator("national_id")
     @classmethod
@@ -103,6 +110,15 @@ class Organization(Model):
         "Europe/Copenhagen",
         description="The municipality's IANA time zone: meeting times are its local time.",
     )
+    controller: Name | None = Field(
+        None, description="The data controller, when not the organization itself."
+    )
+    dpo_name: Name | None = Field(None, description="The data protection officer.")
+    dpo_email: Email | None = None
+    dpo_phone: Name | None = None
+    escalation: Name | None = Field(
+        None, description="Who the coordinator turns to when the help gets stuck."
+    )
 
 
 class Family(Model):
@@ -117,3 +133,7 @@ class Family(Model):
         None, description="Pack for family-facing documents, e.g. 'en'."
     )
     statement: OptionalText = Field(None, description="The family's own statement.")
+    going_well: OptionalText = Field(None, description="What goes well, in the family's words.")
+    could_be_better: OptionalText = Field(
+        None, description="What could be better, in the family's words."
+    )

@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 
 from .._limits import MAX_ITEMS, MAX_TEXT
 from .base import Model, Name, OptionalText, Ref, Text, context_country
-from .consent import Consent, ExternalParty, YoungPersonSignature
+from .checks import journey_problems
+from .consent import Consent, ExternalParty, Signature, YoungPersonSignature
 from .content import ActionItem, ActionPlan, Agreement, Goal, Intervention
 from .enums import (
     AgreementStatus,
@@ -32,9 +33,20 @@ from .enums import (
     MemberRole,
     NetworkGroup,
     Phase,
+    ServicesPosition,
+    SignerRole,
 )
 from .formats import Date, Version
 from .ids import Country, check_id
+from .journey import (
+    ChildView,
+    Closing,
+    Continuation,
+    FollowUp,
+    Safety,
+    SafetyAgreement,
+    SafetyScale,
+)
 from .meetings import AgendaItem, Meeting, Participant, RoundEntry
 from .people import Coordinator, Family, Member, NetworkMember, Organization, Supporter
 
@@ -47,15 +59,19 @@ __all__ = [  # the enums are re-exported: callers look for them with the model
     "AgreementStatus",
     "ChecklistEntry",
     "ChecklistStep",
+    "ChildView",
     "Closeness",
+    "Closing",
     "Consent",
     "ConsentKind",
+    "Continuation",
     "Coordinator",
     "DataSource",
     "DirectionHolder",
     "ExternalParty",
     "Family",
     "FamilyPlan",
+    "FollowUp",
     "Goal",
     "GoalStatus",
     "Intervention",
@@ -73,6 +89,12 @@ __all__ = [  # the enums are re-exported: callers look for them with the model
     "PlanVersion",
     "Ref",
     "RoundEntry",
+    "Safety",
+    "SafetyAgreement",
+    "SafetyScale",
+    "ServicesPosition",
+    "Signature",
+    "SignerRole",
     "Supporter",
     "Text",
     "YoungPersonSignature",
@@ -88,6 +110,17 @@ class PlanVersion(Model):
     updated_on: Date | None = None
     review_date: Date | None = None
     if_it_goes_differently: OptionalText = None
+    goals: list[Goal] | None = Field(
+        None,
+        max_length=MAX_ITEMS,
+        description="The goals as they stood in this version (kept when a newer version "
+        "follows), so versions can be compared; the plan's own goals are the newest version's.",
+    )
+    agreements: list[Agreement] | None = Field(
+        None,
+        max_length=MAX_ITEMS,
+        description="The agreements as they stood in this version (see goals).",
+    )
 
 
 class ChecklistEntry(Model):
@@ -117,6 +150,10 @@ class FamilyPlan(Model):
     consents: list[Consent] = Field(default_factory=list, max_length=MAX_ITEMS)
     meetings: list[Meeting] = Field(default_factory=list, max_length=MAX_ITEMS)
     checklist: list[ChecklistEntry] = Field(default_factory=list, max_length=MAX_ITEMS)
+    safety: Safety | None = None
+    child_views: list[ChildView] = Field(default_factory=list, max_length=MAX_ITEMS)
+    follow_ups: list[FollowUp] = Field(default_factory=list, max_length=MAX_ITEMS)
+    closing: Closing | None = None
 
     @model_validator(mode="after")
     def _check_references_and_ids(self, info: ValidationInfo) -> FamilyPlan:
@@ -142,11 +179,8 @@ class FamilyPlan(Model):
         for i, ap in enumerate(self.action_plans):
             need(ap.member, ("action_plans", i, "member"))
         for i, c in enumerate(self.consents):
-            need(c.giver, ("consents", i, "giver"))
             for j, child in enumerate(c.children):
                 need(child, ("consents", i, "children", j))
-            for j, sig in enumerate(c.young_people):
-                need(sig.member, ("consents", i, "young_people", j, "member"))
         for i, meeting in enumerate(self.meetings):
             for j, p in enumerate(meeting.participants):
                 if p.member is not None:
@@ -162,6 +196,7 @@ class FamilyPlan(Model):
                 problems.append((("network", i, "id"), f"id {n.id!r} is used twice"))
             seen.add(n.id)
         problems += self._local_times()
+        problems += journey_problems(self)
         if problems:
             raise PydanticCustomError(
                 "plan_references",

@@ -24,6 +24,8 @@ LABELLED_ENUMS: dict[str, type[StrEnum]] = {
     "data_source": m.DataSource,
     "phase": m.Phase,
     "checklist_step": m.ChecklistStep,
+    "signer_role": m.SignerRole,
+    "services_position": m.ServicesPosition,
 }
 _PREFIX = {enum: prefix for prefix, enum in LABELLED_ENUMS.items()}
 

@@ -30,6 +30,7 @@ from .._kinds import KINDS
 from .._text import fill, illegal_character
 from .files import has_pack_file, read_pack_file
 from .guards import check_template_file
+from .rules import TABLES, PackRules, merge_tables, parse_rules
 
 __all__ = [
     "CATALOG",
@@ -59,6 +60,8 @@ class Manifest:
     extends: str | None
     legal: dict[str, str]
     settings: dict[str, Any]
+    rules: dict[str, Any] = field(default_factory=dict)
+    """The raw ``[consent]``, ``[consent_sharing]`` and ``[consent_data]`` tables."""
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -122,6 +125,7 @@ def _manifest(path: Path, data: dict[str, Any]) -> Manifest:
         extends=extends,
         legal=dict(legal),
         settings=dict(settings),
+        rules={key: data[key] for key in TABLES if key in data},
     )
 
 
@@ -189,6 +193,17 @@ class Pack:
         for pack in reversed(self.chain()):
             merged.update(pack.manifest.settings)
         return merged
+
+    @cached_property
+    def rules(self) -> PackRules:
+        """Consent rules and option lists (:mod:`.rules`), the parent's overridden key by key.
+
+        Raises :class:`PackError` naming the pack.toml and key of a bad value.
+        """
+        tables: dict[str, Any] = {}
+        for pack in reversed(self.chain()):
+            tables = merge_tables(tables, pack.manifest.rules)
+        return parse_rules(tables, str(self.path / MANIFEST))
 
     def chain(self) -> list[Pack]:
         """Return this pack and its ancestors, nearest first."""

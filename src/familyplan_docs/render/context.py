@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .._errors import InputError
 from ..model.ids import Country, PersonalId
 from ..model.plan import (
     ChecklistStep,
-    ConsentKind,
     FamilyPlan,
     MapSector,
     Meeting,
@@ -27,11 +27,12 @@ from ..model.plan import (
     NetworkGroup,
     Phase,
 )
+from ..packs.coverage import ConsentState, covered_by_consent, rules_for
 from ..packs.pack import Pack
-from .values import Blank, Record, record_of
-
-YOUNG_PERSON_AGE = 15
-"""From this age a child gives consent and signs next to the parents."""
+from ..packs.rules import signature_problems
+from .forms import blank_consent_context, consent_context
+from .journey import blank_journey_context, journey_context
+from .values import Blank, BlankWith, IdNumber, Record, record_of
 
 BLANK_ROWS = 3
 """Empty rows a blank form offers in each table or list."""
@@ -65,7 +66,7 @@ def _record(value: Any, country: Country) -> Any:
     if isinstance(value, dict):
         return record_of({k: _record(v, country) for k, v in value.items()})
     if isinstance(value, PersonalId):
-        return value.formatted(country)
+        return IdNumber(value.formatted(country))
     return value
 
 
@@ -105,9 +106,6 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
     for m, model in zip(members, plan.family.members, strict=True):
         m.full_name = " ".join(p for p in (model.first_name, model.last_name) if p)
         m.age = model.age_on(day)
-        m.is_young_person = (
-            model.role is MemberRole.CHILD and m.age is not None and m.age >= YOUNG_PERSON_AGE
-        )
         by_id[model.id] = m
 
     def person(ref: str) -> Record:
@@ -115,36 +113,38 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
 
     for item in (*ctx["interventions"], *ctx["action_plans"]):
         item.person = person(item.member)
-    for consent in ctx["consents"]:
-        consent.giver_person = person(consent.giver)
-        consent.child_people = [person(c) for c in consent.children]
-        for sig in consent.young_people:
-            sig.person = person(sig.member)
-    for meeting in ctx["meetings"]:
+    for view in ctx["child_views"]:
+        view.person = person(view.member)
+    pack_rules = rules_for(plan, pack)
+    rules = pack_rules.consent
+    problems = signature_problems(plan, rules, day)
+    if problems:
+        raise InputError("plan", problems)
+    states: dict[tuple[int, date], ConsentState] = {}
+    for meeting, held in zip(ctx["meetings"], plan.meetings, strict=True):
         _enrich_meeting(meeting)
-
-    def of_kind(kind: ConsentKind) -> Record | None:
-        found = [c for c in ctx["consents"] if c.kind is kind]
-        return found[-1] if found else None
+        for record, participant in zip(meeting.participants, held.participants, strict=True):
+            record.covered = covered_by_consent(plan, rules, participant, held.date, states)
 
     main = latest_meeting(plan)
     main_index = plan.meetings.index(main) if main else None
     ctx.update(
         blank=False,
+        recipient=None,
+        document=Record(kind="", readers=[], id_numbers=False),
         members=members,
         adults=[m for m in members if m.role is not MemberRole.CHILD],
         children=[m for m in members if m.role is MemberRole.CHILD],
-        young_people=[m for m in members if m.is_young_person],
         coordinator=_record(plan.lead_coordinator(), country),
         version=ctx["versions"][-1] if ctx["versions"] else None,
         meeting=ctx["meetings"][main_index] if main_index is not None else None,
-        consent_data=of_kind(ConsentKind.DATA_COLLECTION),
-        consent_sharing=of_kind(ConsentKind.INFORMATION_SHARING),
         checklist=_checklist(ctx["checklist"]),
         phases=_phases(plan.phase),
         reference_day=day,
         **_network_groups(ctx["network"]),
     )
+    consent_context(ctx, plan, pack_rules, day, by_id)
+    journey_context(ctx, plan, pack_rules)
     for name in _SINGLE_OBJECTS:  # a missing part prints as an empty form, never "None"
         if ctx.get(name) is None:
             ctx[name] = Blank()
@@ -152,12 +152,18 @@ def build_context(plan: FamilyPlan, pack: Pack) -> dict[str, Any]:
     return ctx
 
 
-_SINGLE_OBJECTS = ("supporter", "version", "meeting", "consent_data", "consent_sharing")
+_SINGLE_OBJECTS = ("supporter", "version", "meeting", "safety", "closing")
 
 
 def _enrich_meeting(meeting: Record) -> None:
     meeting.family_participants = [p for p in meeting.participants if p.member]
-    meeting.professionals = [p for p in meeting.participants if not p.member]
+    convenor = meeting.convenor
+    meeting.convenor_person = next(
+        (p for p in meeting.participants if convenor and p.name == convenor), None
+    )
+    meeting.professionals = [
+        p for p in meeting.participants if not p.member and p is not meeting.convenor_person
+    ]
     meeting.total_minutes = sum(int(item.minutes or 0) for item in meeting.agenda)
     meeting.private_time = meeting.kind is MeetingKind.FAMILY_GROUP_CONFERENCE
 
@@ -230,14 +236,20 @@ def build_blank_context(pack: Pack, rows: int = BLANK_ROWS) -> dict[str, Any]:
         for name in (
             *FamilyPlan.model_fields,
             "members", "adults", "children", "young_people", "coordinator", "version",
-            "meeting", "consent_data", "consent_sharing", "reference_day", "network_by_sector",
+            "meeting", "reference_day", "network_by_sector",
             *(f"network_{g.value}" for g in NetworkGroup),
         )
     }  # fmt: skip
     ctx.update(
         blank=True,
+        recipient=None,
+        document=Record(kind="", readers=[], id_numbers=False),
         checklist=_checklist([]),
         phases=[Record(phase=p, current=False, past=False) for p in Phase],
     )
+    if pack.settings.get("main_meeting") == MeetingKind.FAMILY_GROUP_CONFERENCE.value:
+        ctx["meeting"] = BlankWith(rows, private_time=True)  # the pack's method comes first
+    blank_consent_context(ctx, pack)
+    blank_journey_context(ctx, rows)
     ctx.update(_pack_context(pack))
     return ctx

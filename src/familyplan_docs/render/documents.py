@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError
 
 from .._errors import FamilyPlanError, TemplateRenderError, ToolMissingError, UnknownChoiceError
 from .._files import check_folder_target, staging_folder
-from .._kinds import FAMILY_FACING, KINDS
+from .._kinds import AUDIENCE, FAMILY_FACING, ID_NUMBER_KINDS, KINDS
 from ..model.enums import Closeness, MapSector
 from ..model.plan import FamilyPlan
 from ..netmap.draw import MapEntry, draw_network_map
@@ -41,6 +41,7 @@ from .shared import (
     protect_shared,
     shared_context,
 )
+from .values import Record, id_numbers_shown
 
 MAP_IMAGE = "network_map_image"
 """Context name of the drawn network map; computed only for templates that use it."""
@@ -98,6 +99,11 @@ def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
             doc_pr.set("descr", alt)
 
 
+def document_record(kind: str) -> Record:
+    """``document``: the kind being rendered, its readers and whether ID numbers print."""
+    return Record(kind=kind, readers=sorted(AUDIENCE[kind]), id_numbers=kind in ID_NUMBER_KINDS)
+
+
 def render_to(
     plan: FamilyPlan | None,
     pack: Pack,
@@ -116,16 +122,20 @@ def render_to(
     source = pack.document(kind)
     if context is not None and (context.plan is not plan or context.pack is not pack):
         raise ValueError("the shared context was built for another plan or pack")
+    document = {"document": document_record(kind)}
     try:
-        if context is None:
-            _render_document(source, plan, pack, new_context(plan, pack), target)
-            return
-        try:
-            with protect_shared(context):
-                _render_document(source, plan, pack, dict(context.values), target)
-        except SharedValueChanged as changed:  # within the time the first render had left
-            with render_budget(changed.seconds, deadline=changed.deadline):
-                _render_document(source, plan, pack, new_context(plan, pack), target)
+        with id_numbers_shown(kind in ID_NUMBER_KINDS):
+            if context is None:
+                values = {**new_context(plan, pack), **document}
+                _render_document(source, plan, pack, values, target)
+                return
+            try:
+                with protect_shared(context):
+                    _render_document(source, plan, pack, {**context.values, **document}, target)
+            except SharedValueChanged as changed:  # within the time the first render had left
+                with render_budget(changed.seconds, deadline=changed.deadline):
+                    values = {**new_context(plan, pack), **document}
+                    _render_document(source, plan, pack, values, target)
     except RenderLimitError as exc:  # a limit reached: the document would be too large
         raise TemplateRenderError(f"{source}: refused, nothing written: {exc}") from None
     except SecurityError as exc:

@@ -3,7 +3,6 @@ reader's own and the model's) to its sheet, row and column in the workbook's lan
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,42 +14,18 @@ from .layout import (
     PLAN_FIELD_BY_KEY,
     PLAN_FIELDS,
     PLAN_SHEET,
-    SHEET_BY_KEY,
     SHEETS,
     field_id,
 )
+from .nested import NestedRows, Place, Record
 
 Loc = tuple[str | int, ...]
 _SHEET_ORDER = {key: n for n, key in enumerate([PLAN_SHEET, *(s.key for s in SHEETS)])}
 
 
-@dataclass(frozen=True)
-class Place:
-    """A sheet (by key), optionally a row number and a column (or plan field) key."""
-
-    sheet: str
-    row: int | None = None
-    column: str | None = None
-
-    def order(self) -> tuple[int, int, int]:
-        if self.sheet == PLAN_SHEET:
-            keys = [f.key for f in PLAN_FIELDS]
-        else:
-            keys = [c.key for c in SHEET_BY_KEY[self.sheet].columns]
-        col = keys.index(self.column) if self.column in keys else -1
-        return _SHEET_ORDER.get(self.sheet, 99), self.row or 0, col
-
-
-@dataclass
-class Record:
-    """One filled row of a list sheet: its converted values and the columns that failed."""
-
-    row: int
-    values: dict[str, Any] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)
-
-
 _PLAIN = {
+    "child_views": ("child_views",),
+    "follow_ups": ("follow_ups",),
     "coordinators": ("coordinators",),
     "goals": ("goals",),
     "agreements": ("agreements",),
@@ -60,9 +35,11 @@ _PLAIN = {
     "checklist": ("checklist",),
 }
 _MEETING_LISTS = {"participants": "participants", "agenda": "agenda", "rounds": "rounds"}
+_OPTIONAL_PARTS = ("supporter", "safety", "closing")
+"""Parts of the plan sheet that are left out of the plan when none of their fields is filled."""
 
 
-class Assembler:
+class Assembler(NestedRows):
     """Collects what the reader found, builds the plan data and renders the problems."""
 
     def __init__(self, pack: Pack, vocab: Vocabulary) -> None:
@@ -77,18 +54,7 @@ class Assembler:
         self.bad: set[Place] = set()
         self.places: dict[Loc, Place] = {}
 
-    def problem(self, place: Place, message: str) -> None:
-        self.problems.append((place, message))
-
     # -- building the data -----------------------------------------------------------------
-
-    def _register(
-        self, loc: Loc, sheet: str, record: Record, rename: dict[str, str] | None = None
-    ) -> None:
-        self.places[loc] = Place(sheet, record.row)
-        for col in SHEET_BY_KEY[sheet].columns:
-            name = (rename or {}).get(col.key, col.key)
-            self.places[(*loc, name)] = Place(sheet, record.row, col.key)
 
     def _rows(self, sheet: str, loc: Loc) -> list[dict[str, Any]]:
         self.places[loc] = Place(sheet)
@@ -119,14 +85,17 @@ class Assembler:
         data["action_plans"] = self._action_plans()
         self._meeting_children(meetings)
         self._consent_lines(consents)
+        self._custody(data["family"]["members"])
+        self._version_items(data["versions"], positions)
+        self._parts(data)
         self._check_members()
         self._check_ids()
         return data
 
     def _plan_sheet(self) -> dict[str, Any]:
         data: dict[str, Any] = {"organization": {}, "family": {}}
-        supporter: dict[str, Any] = {}
-        for part in ("organization", "family", "supporter"):
+        optional: dict[str, dict[str, Any]] = {part: {} for part in _OPTIONAL_PARTS}
+        for part in ("organization", "family", *_OPTIONAL_PARTS):
             self.places[(part,)] = Place(PLAN_SHEET)
         for f in PLAN_FIELDS:
             rows = self.plan_rows.get(f.key, [])
@@ -144,10 +113,12 @@ class Assembler:
             if len(loc) == 1:
                 data[str(loc[0])] = value
             else:
-                target = supporter if loc[0] == "supporter" else data[str(loc[0])]
+                part = str(loc[0])
+                target = optional[part] if part in optional else data[part]
                 target[str(loc[1])] = value
-        if supporter:
-            data["supporter"] = supporter
+        for part, filled in optional.items():
+            if filled:
+                data[part] = filled
         return data
 
     def _numbered(self, sheet: str, what: str) -> dict[int, tuple[Record, dict[str, Any]]]:
@@ -172,26 +143,6 @@ class Assembler:
             out[number] = (record, values)
         return out
 
-    def _no_such(self, sheet: str, record: Record, column: str, number: int) -> None:
-        target = "meetings" if column == "meeting" else "consents"
-        self.problem(
-            Place(sheet, record.row, column),
-            f"there is no number {number} in sheet {self.titles.get(target, target)!r}",
-        )
-
-    def _owner(
-        self, sheet: str, record: Record, column: str, numbered: dict[int, Any]
-    ) -> int | None:
-        number = record.values.get(column)
-        if number is None:
-            if column not in record.bad:
-                self.problem(Place(sheet, record.row, column), "fill in which one this row is for")
-            return None
-        if number not in numbered:
-            self._no_such(sheet, record, column, number)
-            return None
-        return list(numbered).index(number)
-
     def _meeting_children(self, meetings: dict[int, tuple[Record, dict[str, Any]]]) -> None:
         values = [v for _, v in meetings.values()]
         for sheet, name in _MEETING_LISTS.items():
@@ -209,51 +160,13 @@ class Assembler:
             for column, name in (
                 ("absentee", "absentees"),
                 ("preparation_question", "preparation_questions"),
+                ("question", "questions"),
             ):
                 if column in record.values:
                     items = values[pos].setdefault(name, [])
                     loc = ("meetings", pos, name, len(items))
                     self.places[loc] = Place("meeting_lines", record.row, column)
                     items.append(record.values[column])
-
-    def _consent_lines(self, consents: dict[int, tuple[Record, dict[str, Any]]]) -> None:
-        values = [v for _, v in consents.values()]
-        simple = (("child", "children"), ("source", "sources"), ("department", "departments"))
-        pairs = (
-            ("external_party", "party_contact", "external_parties", "name", "contact"),
-            ("young_person", "young_person_signed_on", "young_people", "member", "signed_on"),
-        )
-        for record in self.records["consent_lines"]:
-            pos = self._owner("consent_lines", record, "consent", consents)
-            if pos is None:
-                continue
-            got = record.values
-            for column, name in simple:
-                if column in got:
-                    items = values[pos].setdefault(name, [])
-                    self.places[("consents", pos, name, len(items))] = Place(
-                        "consent_lines", record.row, column
-                    )
-                    items.append(got[column])
-            for main, extra, name, main_field, extra_field in pairs:
-                if main not in got:
-                    if extra in got:
-                        header = self.header("consent_lines", main)
-                        self.problem(
-                            Place("consent_lines", record.row, extra),
-                            f"belongs to a name in column {header!r} of the same row, "
-                            "which is empty",
-                        )
-                    continue
-                items = values[pos].setdefault(name, [])
-                loc = ("consents", pos, name, len(items))
-                self.places[loc] = Place("consent_lines", record.row, main)
-                self.places[(*loc, main_field)] = Place("consent_lines", record.row, main)
-                self.places[(*loc, extra_field)] = Place("consent_lines", record.row, extra)
-                item = {main_field: got[main]}
-                if extra in got:
-                    item[extra_field] = got[extra]
-                items.append(item)
 
     def _action_plans(self) -> list[dict[str, Any]]:
         self.places[("action_plans",)] = Place("action_plans")
@@ -336,12 +249,6 @@ class Assembler:
         self.problem(place, message)
 
     # -- rendering -------------------------------------------------------------------------
-
-    def header(self, sheet: str, column: str) -> str:
-        found = self.headers.get(sheet, {}).get(column)
-        if found:
-            return found
-        return self.pack.gettext(SHEET_BY_KEY[sheet].header_id(SHEET_BY_KEY[sheet].column(column)))
 
     def render(self) -> list[Problem]:
         ordered = sorted(dict.fromkeys(self.problems), key=lambda pm: pm[0].order())

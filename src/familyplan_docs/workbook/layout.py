@@ -25,8 +25,12 @@ from ..model.ids import Country
 from ..packs.labels import LABELLED_ENUMS
 from ..packs.pack import Pack
 
-FORMAT_VERSION = 1
-"""The workbook format this version writes; reading accepts this version and older ones."""
+FORMAT_VERSION = 2
+"""The workbook format this version writes; reading accepts this version and older ones.
+
+Format 2 added custody, signatures per person, the children's views, safety, follow-ups,
+the closing and kept versions of goals and agreements (sheets with ``since = 2``); the
+columns format 1 had for one consent giver are still read (``legacy``)."""
 
 META_SHEET = "meta"
 """Hidden sheet with the workbook's format version and the pack (locale) it was written in."""
@@ -80,6 +84,7 @@ class Column:
     enum: str | None = None  # a LABELLED_ENUMS key for Kind.ENUM
     help: bool = False
     repeat: bool = False  # plan sheet only: the field holds a list, one row per item
+    legacy: bool = False  # read from older workbooks, never written
 
     @property
     def enum_type(self) -> type[StrEnum]:
@@ -94,6 +99,13 @@ class Sheet:
 
     key: str
     columns: tuple[Column, ...]
+    since: int = 1
+    """The workbook format that added the sheet; an older workbook may lack it."""
+
+    @property
+    def written(self) -> tuple[Column, ...]:
+        """The columns a new workbook has (all but the legacy ones)."""
+        return tuple(col for col in self.columns if not col.legacy)
 
     @property
     def msgid(self) -> str:
@@ -126,6 +138,12 @@ _DATE = 13
 _PHONE = 16
 _MAIL = 26
 _CONTACT = (_c("phone", width=_PHONE), _c("email", width=_MAIL))
+_TRACKING = (
+    _c("id", Kind.REF, 12, help=True),
+    _c("progress", Kind.LONG, 30),
+    _c("next_step", Kind.LONG, 30),
+)
+"""The columns that let versions be compared and follow-ups record progress (format 2)."""
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("members", (
@@ -135,7 +153,11 @@ SHEETS: tuple[Sheet, ...] = (
         _c("national_id", Kind.ID_NUMBER, 16, help=True), _c("language", width=14),
         _c("needs_interpreter", Kind.BOOL, 12), *_CONTACT,
         _c("current_situation", Kind.LONG, _LONG, help=True),
+        _c("lives_in_household", Kind.BOOL, 12, help=True),
     )),
+    Sheet("custody", (
+        _c("custodian", Kind.MEMBER, 16, help=True), _c("child", Kind.MEMBER, 16, help=True),
+    ), since=2),
     Sheet("coordinators", (
         _c("id", Kind.REF, 16, help=True), _c("name", width=_NAME),
         _c("profession", width=_NAME), _c("organization", width=_NAME),
@@ -144,11 +166,13 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("goals", (
         _c("goal", Kind.LONG, _LONG, help=True), _c("by_when", Kind.DATE, _DATE),
         _c("who", width=_NAME), _c("status", Kind.ENUM, 16, enum="goal_status"),
+        *_TRACKING,
     )),
     Sheet("agreements", (
         _c("content", Kind.LONG, _LONG), _c("responsible", width=_NAME),
         _c("deadline", Kind.DATE, _DATE), _c("status", Kind.ENUM, 16, enum="agreement_status"),
         _c("checked_by", width=_NAME), _c("meeting", Kind.MEETING, 12, help=True),
+        *_TRACKING,
     )),
     Sheet("network", (
         _c("id", Kind.REF, 16, help=True), _c("name", width=_NAME),
@@ -177,7 +201,11 @@ SHEETS: tuple[Sheet, ...] = (
         _c("directions", Kind.LONG, 28), _c("leader", width=_NAME),
         _c("family_story", Kind.LONG, _LONG), _c("best_hope", Kind.LONG, _LONG),
         _c("team_dialogue", Kind.LONG, _LONG), _c("next_meeting", Kind.DATE, _DATE),
-        _c("notes", Kind.LONG, _LONG),
+        _c("notes", Kind.LONG, _LONG), _c("convenor", width=_NAME, help=True),
+        _c("minute_taker", width=_NAME), _c("own_plan", Kind.LONG, _LONG, help=True),
+        _c("position", Kind.ENUM, 24, enum="services_position", help=True),
+        _c("position_by", width=_NAME), _c("position_on", Kind.DATE, _DATE),
+        _c("position_reason", Kind.LONG, _LONG),
     )),
     Sheet("participants", (
         _c("meeting", Kind.MEETING, 12, help=True), _c("name", width=_NAME),
@@ -198,20 +226,26 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("meeting_lines", (
         _c("meeting", Kind.MEETING, 12, help=True), _c("absentee", width=_NAME, help=True),
         _c("preparation_question", Kind.LONG, 50, help=True),
+        _c("question", Kind.LONG, 50, help=True),
     )),
     Sheet("consents", (
         _c("number", Kind.NUMBER, 10, help=True),
         _c("kind", Kind.ENUM, 24, enum="consent_kind"),
-        _c("giver", Kind.MEMBER, 16, help=True), _c("information_types", Kind.LONG, 34),
+        _c("giver", Kind.MEMBER, 16, help=True, legacy=True),
+        _c("information_types", Kind.LONG, 34),
         _c("purpose", Kind.LONG, 34), _c("valid_until", Kind.DATE, _DATE),
-        _c("signed_on", Kind.DATE, _DATE), _c("withdrawn_on", Kind.DATE, _DATE),
+        _c("signed_on", Kind.DATE, _DATE, legacy=True), _c("withdrawn_on", Kind.DATE, _DATE),
     )),
     Sheet("consent_lines", (
         _c("consent", Kind.CONSENT, 12, help=True), _c("child", Kind.MEMBER, 16),
         _c("source", Kind.ENUM, 16, enum="data_source"), _c("department", width=_NAME),
         _c("external_party", width=_NAME), _c("party_contact", width=_NAME, help=True),
-        _c("young_person", Kind.MEMBER, 16, help=True),
-        _c("young_person_signed_on", Kind.DATE, _DATE),
+        _c("information", width=_NAME, help=True),
+        _c("signer", Kind.MEMBER, 16, help=True), _c("signer_signed_on", Kind.DATE, _DATE),
+        _c("signer_role", Kind.ENUM, 18, enum="signer_role", help=True),
+        _c("signer_interpreter", width=14, help=True),
+        _c("young_person", Kind.MEMBER, 16, help=True, legacy=True),
+        _c("young_person_signed_on", Kind.DATE, _DATE, legacy=True),
     )),
     Sheet("versions", (
         _c("version", Kind.VERSION, 10, help=True), _c("period_start", Kind.DATE, _DATE),
@@ -219,6 +253,45 @@ SHEETS: tuple[Sheet, ...] = (
         _c("review_date", Kind.DATE, _DATE),
         _c("if_it_goes_differently", Kind.LONG, 50, help=True),
     )),
+    Sheet("version_goals", (
+        _c("version", Kind.VERSION, 10, help=True),
+        _c("goal", Kind.LONG, _LONG), _c("by_when", Kind.DATE, _DATE),
+        _c("who", width=_NAME), _c("status", Kind.ENUM, 16, enum="goal_status"),
+        *_TRACKING,
+    ), since=2),
+    Sheet("version_agreements", (
+        _c("version", Kind.VERSION, 10, help=True),
+        _c("content", Kind.LONG, _LONG), _c("responsible", width=_NAME),
+        _c("deadline", Kind.DATE, _DATE), _c("status", Kind.ENUM, 16, enum="agreement_status"),
+        _c("checked_by", width=_NAME), _c("meeting", Kind.MEETING, 12),
+        *_TRACKING,
+    ), since=2),
+    Sheet("safety_scales", (
+        _c("who", width=_NAME, help=True), _c("score", Kind.INT, 10, help=True),
+    ), since=2),
+    Sheet("safety_agreements", (
+        _c("content", Kind.LONG, _LONG), _c("who", width=_NAME),
+        _c("when", Kind.DATE, _DATE), _c("watched_by", width=_NAME),
+    ), since=2),
+    Sheet("child_views", (
+        _c("member", Kind.MEMBER, 16, help=True), _c("recorded_on", Kind.DATE, _DATE),
+        _c("recorded_by", width=_NAME), _c("good", Kind.LONG, 30, help=True),
+        _c("worries", Kind.LONG, 30), _c("wishes", Kind.LONG, 30),
+        _c("helpers", Kind.LONG, 26), _c("to_tell", Kind.LONG, 30),
+        _c("shared_with", Kind.LONG, 26, help=True),
+    ), since=2),
+    Sheet("follow_ups", (
+        _c("date", Kind.DATE, _DATE), _c("version", Kind.VERSION, 10, help=True),
+        _c("meeting", Kind.MEETING, 12), _c("what_works", Kind.LONG, 30),
+        _c("not_yet", Kind.LONG, 30), _c("adjust", Kind.LONG, 30),
+        _c("help_needed", Kind.LONG, 30), _c("more_meetings", Kind.BOOL, 12),
+        _c("family_words", Kind.LONG, 30), _c("next_date", Kind.DATE, _DATE),
+        _c("convened_by", width=_NAME), _c("checked_by", width=_NAME),
+    ), since=2),
+    Sheet("continuations", (
+        _c("what", Kind.LONG, 34, help=True), _c("who", width=_NAME),
+        _c("contact", width=_NAME), _c("until", Kind.DATE, _DATE),
+    ), since=2),
     Sheet("checklist", (
         _c("step", Kind.ENUM, 50, enum="checklist_step"), _c("done_on", Kind.DATE, _DATE),
         _c("done_by", width=_NAME),
@@ -242,16 +315,30 @@ PLAN_SECTIONS: tuple[tuple[str, tuple[Column, ...]], ...] = (
         _c("organization.email"), _c("organization.website"),
         _c("organization.opening_hours", help=True, repeat=True),
         _c("organization.timezone", help=True),
+        _c("organization.controller", help=True), _c("organization.dpo_name", help=True),
+        _c("organization.dpo_email"), _c("organization.dpo_phone"),
+        _c("organization.escalation", help=True),
     )),
     ("family", (
         _c("family.name", help=True), _c("family.address", Kind.LONG),
         _c("family.direction", Kind.ENUM, enum="direction", help=True),
         _c("family.self_reliance", Kind.LONG, help=True),
         _c("family.preferred_language", help=True), _c("family.statement", Kind.LONG, help=True),
+        _c("family.going_well", Kind.LONG), _c("family.could_be_better", Kind.LONG),
     )),
     ("supporter", (
         _c("supporter.name", help=True), _c("supporter.relation"), _c("supporter.phone"),
         _c("supporter.email"),
+    )),
+    ("safety", (
+        _c("safety.no_worries", Kind.BOOL, help=True), _c("safety.worries", Kind.LONG),
+        _c("safety.strengths", Kind.LONG), _c("safety.needed", Kind.LONG),
+    )),
+    ("closing", (
+        _c("closing.date", Kind.DATE, help=True), _c("closing.reached", Kind.LONG),
+        _c("closing.helped_most", Kind.LONG), _c("closing.could_be_better", Kind.LONG),
+        _c("closing.meetings", Kind.LONG), _c("closing.overview", Kind.LONG),
+        _c("closing.rating", Kind.INT, help=True), _c("closing.call_back", Kind.BOOL),
     )),
 )  # fmt: skip
 """The plan sheet's sections and fields; keys are dotted paths into the plan."""

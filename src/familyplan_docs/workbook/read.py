@@ -35,7 +35,7 @@ from ..model.load import validate_plan
 from ..model.plan import FamilyPlan
 from ..packs.discovery import load_pack, load_pack_named
 from ..packs.pack import Pack
-from .assemble import Assembler, Place, Record
+from .assemble import Assembler
 from .cells import CellError, Vocabulary, convert
 from .guards import (
     MAX_CELLS,
@@ -60,6 +60,7 @@ from .layout import (
     Kind,
     Sheet,
 )
+from .nested import Place, Record
 
 _DAMAGED: tuple[type[BaseException], ...] = (
     *DAMAGED,  # a damaged zip package
@@ -250,6 +251,7 @@ class _Reader:
             version = int(version)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise self.fail("the hidden 'meta' sheet has no valid format version")
+        meta["format_version"] = version
         if version > FORMAT_VERSION:
             raise self.fail(
                 f"the workbook has format version {version}, but this version of "
@@ -280,13 +282,15 @@ class _Reader:
     def _find_sheets(self, meta: dict[str, Any], out: Assembler) -> dict[str, Any]:
         by_title = {norm(title): title for title in self.wb.sheetnames}
         found: dict[str, Any] = {}
+        since = {sheet.key: sheet.since for sheet in SHEETS}
         for key, candidates in self.vocab.titles.items():
             recorded = meta.get(f"sheet.{key}")
             names = ([recorded] if isinstance(recorded, str) else []) + candidates
             title = next((by_title[norm(n)] for n in names if norm(n) in by_title), None)
             out.titles[key] = title or candidates[0]
             if title is None:
-                out.problem(Place(key), "the sheet is missing (was it renamed or deleted?)")
+                if since.get(key, 1) <= meta["format_version"]:  # else: newer than the workbook
+                    out.problem(Place(key), "the sheet is missing (was it renamed or deleted?)")
             else:
                 found[key] = self.wb[title]
         return found

@@ -6,6 +6,7 @@ cells in the pack's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import zip_longest
 from typing import Any
 
@@ -21,6 +22,8 @@ def plan_values(plan: FamilyPlan) -> dict[str, Any]:
         ("organization", plan.organization),
         ("family", plan.family),
         ("supporter", plan.supporter),
+        ("safety", plan.safety),
+        ("closing", plan.closing),
     ):
         if part is None:
             continue
@@ -54,6 +57,22 @@ def plan_rows(plan: FamilyPlan) -> Rows:
         "meeting_lines": [],
         "consents": [],
         "consent_lines": [],
+        "custody": [
+            {"custodian": m.id, "child": child}
+            for m in plan.family.members
+            for child in m.custody_of
+        ],
+        "version_goals": [
+            _fields(g, version=v.version) for v in plan.versions for g in v.goals or []
+        ],
+        "version_agreements": [
+            _fields(a, version=v.version) for v in plan.versions for a in v.agreements or []
+        ],
+        "safety_scales": [_fields(x) for x in plan.safety.scales] if plan.safety else [],
+        "safety_agreements": [_fields(x) for x in plan.safety.agreements] if plan.safety else [],
+        "child_views": [_fields(x) for x in plan.child_views],
+        "follow_ups": [_fields(x) for x in plan.follow_ups],
+        "continuations": [_fields(x) for x in plan.closing.continues] if plan.closing else [],
     }
     for ap in plan.action_plans:
         if not ap.items:
@@ -65,20 +84,28 @@ def plan_rows(plan: FamilyPlan) -> Rows:
         rows["participants"] += [_fields(p, meeting=number) for p in meeting.participants]
         rows["agenda"] += [_fields(a, meeting=number) for a in meeting.agenda]
         rows["rounds"] += [_fields(r, meeting=number) for r in meeting.rounds]
-        for absentee, question in zip_longest(meeting.absentees, meeting.preparation_questions):
+        for absentee, preparation, question in zip_longest(
+            meeting.absentees, meeting.preparation_questions, meeting.questions
+        ):
             rows["meeting_lines"].append(
-                {"meeting": number, "absentee": absentee, "preparation_question": question}
+                {
+                    "meeting": number,
+                    "absentee": absentee,
+                    "preparation_question": preparation,
+                    "question": question,
+                }
             )
     for number, consent in enumerate(plan.consents, 1):
         rows["consents"].append(_fields(consent, number=number))
-        lines = zip_longest(
+        lines: Iterator[tuple[Any, ...]] = zip_longest(
             consent.children,
             consent.sources,
             consent.departments,
             consent.external_parties,
-            consent.young_people,
+            consent.information,
+            consent.signatures,
         )
-        for child, source, department, party, young in lines:
+        for child, source, department, party, information, signature in lines:
             rows["consent_lines"].append(
                 {
                     "consent": number,
@@ -87,8 +114,11 @@ def plan_rows(plan: FamilyPlan) -> Rows:
                     "department": department,
                     "external_party": party.name if party else None,
                     "party_contact": party.contact if party else None,
-                    "young_person": young.member if young else None,
-                    "young_person_signed_on": young.signed_on if young else None,
+                    "information": information,
+                    "signer": signature.member if signature else None,
+                    "signer_signed_on": signature.signed_on if signature else None,
+                    "signer_role": signature.role if signature else None,
+                    "signer_interpreter": signature.interpreter if signature else None,
                 }
             )
     return rows

@@ -195,7 +195,7 @@ class _Writer:
 
     def _list_sheet(self, sheet: Sheet, ws: Worksheet, rows: list[dict[str, Any]]) -> None:
         header_height = help_height = 15.0
-        for n, column in enumerate(sheet.columns, 1):
+        for n, column in enumerate(sheet.written, 1):
             letter = get_column_letter(n)
             self._header(ws.cell(HEADER_ROW, n), self.t(sheet.header_id(column)))
             help_cell = ws.cell(HELP_ROW, n, self.t(sheet.help_id(column)) if column.help else None)
@@ -215,7 +215,7 @@ class _Writer:
         ws.row_dimensions[HELP_ROW].height = help_height
         for r, record in enumerate(rows, FIRST_DATA_ROW):
             height = 15.0
-            for n, column in enumerate(sheet.columns, 1):
+            for n, column in enumerate(sheet.written, 1):
                 value = record.get(column.key)
                 if value is None:
                     continue

@@ -109,6 +109,28 @@ def fixed_table(
         data.height = Cm(0.6)
 
 
+LEADER = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
+"""The label of who leads: the independent convenor at a family group conference."""
+
+LEADER_NAME = (
+    "{{ meeting.convenor if meeting.private_time is true and meeting.convenor is string"
+    " else meeting.leader }}"
+)
+"""Who leads the meeting: the convenor of a family group conference, else the leader."""
+
+
+def questions(b: DocBuilder, t: dict[str, Any]) -> None:
+    """The questions a family group conference is to answer (lines to write on a form)."""
+    b.control(FGC)
+    b.heading(t["questions_heading"], 2)
+    b.control("{%p if blank %}")
+    b.writing_lines(3)
+    b.control("{%p else %}")
+    b.bullet_loop("q in meeting.questions", "{{ q }}")
+    b.control("{%p endif %}")
+    b.control("{%p endif %}")
+
+
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the agenda template."""
     for line in NAMES:
@@ -124,7 +146,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["date"], f"{{{{ {DAY} }}}}"),
             (t["time"], TIMES),
             (t["place"], "{{ meeting.place }}"),
-            (t["leader"], "{{ meeting.leader }}"),
+            (LEADER % (t["leader_fgc"], t["leader"]), LEADER_NAME),
             (t["coordinator"], COORDINATOR),
         ],
         widths=(1, 2.6),
@@ -133,22 +155,36 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
 
     b.heading(t["purpose_heading"])
     variant(b, lambda: b.para(t["purpose_fgc"]), lambda: b.para(t["purpose"]))
+    questions(b, t)
 
     b.heading(t["participants_heading"])
     keep(b.para(t["participants_intro"]))
     widths = [4.2, 4.8, 8]
+    private_widths = [4.2, 12.8]  # the family and its own circle: no phone or e-mail
     b.table(
-        [t["group_family"], t["role"], t["contact"]],
-        ["{{ p.name }}", "{{ p.function }}", contact("p")],
+        [t["group_family"], t["role"]],
+        ["{{ p.name }}", "{{ p.function }}"],
         loop="p in meeting.family_participants",
-        widths=widths,
+        widths=private_widths,
     )
     gap(b, 6)
     b.control(HAS_PRIVATE)
     b.table(
-        [t["group_private"], t["role"], t["contact"]],
-        ["{{ p.name }}", "{{ p.function }}", contact("p")],
+        [t["group_private"], t["role"]],
+        ["{{ p.name }}", "{{ p.function }}"],
         loop=f"p in meeting.professionals if {PRIVATE}",
+        widths=private_widths,
+    )
+    gap(b, 6)
+    b.control("{%p endif %}")
+    b.control("{%p if meeting.convenor_person and (not blank or meeting.private_time is true) %}")
+    b.table(
+        [t["group_convenor"], t["role"], t["contact"]],
+        [
+            "{{ meeting.convenor_person.name }}",
+            "{{ [meeting.convenor_person.function, meeting.convenor_person.organization]|joined }}",
+            contact("meeting.convenor_person"),
+        ],
         widths=widths,
     )
     gap(b, 6)
@@ -168,9 +204,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     )
     gap(b, 6)
     b.table(
-        [t["group_supporter"], t["role"], t["contact"]],
-        ["{{ supporter.name }}", "{{ supporter.relation }}", contact("supporter")],
-        widths=widths,
+        [t["group_supporter"], t["role"]],
+        ["{{ supporter.name }}", "{{ supporter.relation }}"],
+        widths=private_widths,
     )
 
     b.heading(t["prep_heading"])

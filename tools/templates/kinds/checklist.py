@@ -58,6 +58,10 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ]
     )
     b.para(t["intro"])
+    if "intro_heading" in t:  # the drejebog's introduction (Danish pack)
+        b.heading(t["intro_heading"])
+        for paragraph in t["intro_points"]:
+            b.para(paragraph)
 
     b.heading(t["checklist_heading"])
     b.para(t["checklist_intro"]).paragraph_format.keep_with_next = True

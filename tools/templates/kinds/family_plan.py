@@ -1,10 +1,20 @@
-"""Tool 9: the family plan — period, version, goals, agreements, network, interventions."""
+"""Tool 9: the family plan — period, version, goals, agreements, network, interventions.
+
+It goes to the family and the parties the family's consent covers, so it prints no ID
+number. Parts a country's practice needs appear when the pack's texts have them: the
+family's composition with ages and custody, the family's own words, a safety section, who
+holds direction and who the coordinator turns to, and a sign-off (the Dutch gezinsplan);
+the family group conference's questions, the family's own plan and social services'
+position (Swedish familjerådslag). Every pack shows what changed since the previous version.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from templates.builder import DocBuilder
+from templates.kinds._changes import changes
+from templates.kinds._consent import tag
 
 CONTACT = "{{ [%s.phone, %s.email]|joined }}"
 
@@ -12,6 +22,127 @@ CONTACT = "{{ [%s.phone, %s.email]|joined }}"
 def contact(var: str) -> str:
     """The phone and e-mail of *var*, joined, for a contact column."""
     return CONTACT % (var, var)
+
+
+def composition(b: DocBuilder, t: dict[str, Any]) -> None:
+    """The family: name, relation, age, living at home, custody, how it goes now."""
+    b.heading(t["composition_heading"])
+    b.para(t["composition_intro"])
+    b.table(
+        [t["name"], t["relation"], t["age"], t["at_home"], t["custody"], t["situation"]],
+        [
+            "{{ m.full_name }}",
+            "{{ m.relation }}",
+            "{{ m.age }}",
+            "{{ m.lives_in_household }}",
+            "{{ m.custodians|map(attribute='first_name')|joined }}",
+            "{{ m.current_situation }}",
+        ],
+        loop="m in members",
+        widths=[3, 2.5, 1.8, 1.7, 2.4, 5.6],
+    )
+
+
+def statement(b: DocBuilder, t: dict[str, Any]) -> None:
+    """The family's own words: its statement, what goes well and what could be better."""
+    b.heading(t["statement_heading"])
+    b.para(t["statement_intro"]).paragraph_format.keep_with_next = True
+    b.control("{%p if family.statement is string %}")
+    b.para("{{ family.statement }}", italic=True)
+    b.control("{%p endif %}")
+    b.keep_together(b.note_box(t["statement_good"], value=tag("family.going_well"), height_cm=2))
+    b.keep_together(
+        b.note_box(t["statement_better"], value=tag("family.could_be_better"), height_cm=2)
+    )
+
+
+def safety(b: DocBuilder, t: dict[str, Any]) -> None:
+    """Safety: worries, strengths, what must happen, the scales and the safety agreements."""
+    b.heading(t["safety_heading"])
+    b.para(t["safety_intro"])
+    b.para(tag("'☒' if safety.no_worries is true else '☐'") + "  " + t["safety_none"])
+    for key, value in (
+        ("safety_worries", "safety.worries"),
+        ("safety_strengths", "safety.strengths"),
+        ("safety_needed", "safety.needed"),
+    ):
+        b.keep_together(b.note_box(t[key], value=tag(value), height_cm=1.8))
+    b.para(t["safety_scale"]).paragraph_format.keep_with_next = True
+    b.table(
+        [t["safety_scale_who"], t["safety_scale_score"]],
+        ["{{ s.who }}", "{{ s.score }}"],
+        loop="s in safety.scales",
+        widths=[12, 5],
+    )
+    b.heading(t["safety_agreements"], 2)
+    b.table(
+        [t["content"], t["who"], t["when"], t["safety_watch"]],
+        ["{{ a.content }}", "{{ a.who }}", "{{ a.when }}", "{{ a.watched_by }}"],
+        loop="a in safety.agreements",
+        widths=[8, 3, 2.6, 3.4],
+    )
+    b.para(t["safety_help"], italic=True)
+
+
+def direction(b: DocBuilder, t: dict[str, Any]) -> None:
+    """Who holds direction, who the coordinator turns to, and who stands in."""
+    b.heading(t["direction_heading"])
+    b.control("{%p if family.direction == 'family' %}")
+    b.para(t["direction_family"])
+    b.control("{%p elif family.direction == 'professional' %}")
+    b.para(t["direction_professional"])
+    b.control("{%p endif %}")
+    b.control("{%p if family.self_reliance is string %}")
+    b.para("{{ family.self_reliance }}")
+    b.control("{%p endif %}")
+    b.para(t["escalation"])
+    b.field(
+        t["substitute"],
+        "{{ coordinators|rejectattr('lead')|map(attribute='name')|joined }}",
+    )
+
+
+def family_group_conference(b: DocBuilder, t: dict[str, Any]) -> None:
+    """The family group conference's questions, the family's own plan and the position."""
+    b.control("{%p if blank or meeting.private_time is true %}")
+    b.heading(t["fgc_heading"])
+    b.heading(t["questions_heading"], 2)
+    b.control("{%p if blank %}")
+    b.writing_lines(3)
+    b.control("{%p else %}")
+    b.bullet_loop("q in meeting.questions", "{{ q }}")
+    b.control("{%p endif %}")
+    b.keep_together(b.note_box(t["own_plan_heading"], value=tag("meeting.own_plan"), height_cm=3))
+    b.heading(t["position_heading"], 2)
+    for value in ("approved", "approved_with_changes", "not_approved"):
+        choice = b.para(
+            tag(f"'☒' if meeting.position == '{value}' else '☐'")
+            + "  " + t[f"position_{value}"]
+        )  # fmt: skip
+        choice.paragraph_format.keep_with_next = True  # the choices and their reasons together
+    b.field(t["position_reason"], "{{ meeting.position_reason }}")
+    b.field(t["position_by"], "{{ [meeting.position_by, meeting.position_on]|joined }}")
+    b.control("{%p endif %}")
+
+
+def sign_off(b: DocBuilder, t: dict[str, Any]) -> None:
+    """Signatures of the family's adults, the children from the signing age and the
+    coordinator, each with the date written by hand."""
+    b.heading(t["sign_heading"])
+    b.para(t["sign_intro"])
+    b.keep_together(b.note_box(t["sign_disagree"], height_cm=2))
+    b.signature_lines(
+        [t["name"], t["sign_role"], t["sign_date"], t["sign_sign"]],
+        ["{{ m.full_name }}", "{{ m.relation }}", "", ""],
+        loop="m in plan_signers",
+        widths=[4.4, 4, 3, 5.6],
+    )
+    b.signature_lines(
+        [t["name"], t["sign_role"], t["sign_date"], t["sign_sign"]],
+        ["{{ coordinator.name }}", t["coordinator"], "", ""],
+        loop="_ in [1]",
+        widths=[4.4, 4, 3, 5.6],
+    )
 
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
@@ -30,6 +161,10 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ]
     )
     b.para(t["intro"])
+    if "composition_heading" in t:
+        composition(b, t)
+    if "statement_heading" in t:
+        statement(b, t)
 
     b.heading(t["goals_heading"])
     b.para(t["goals_intro"])
@@ -54,14 +189,17 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         loop="a in agreements",
         widths=[7, 3.4, 2.4, 2.2, 2.6],
     )
+    if "safety_heading" in t:
+        safety(b, t)
+    if "fgc_heading" in t:
+        family_group_conference(b, t)
+    changes(b, t)
 
     b.heading(t["network_heading"])
     b.para(t["network_intro"])
-    for group, relation_header in (
-        ("municipal", t["department"]),
-        ("external", t["department"]),
-        ("personal", t["relation"]),
-    ):
+    groups = t.get("network_order", ["municipal", "external", "personal"])
+    for group in groups:
+        relation_header = t["relation"] if group == "personal" else t["department"]
         b.heading(t[f"network_{group}"], 2)
         value = (
             "{{ n.relation }}"
@@ -74,13 +212,14 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             loop=f"n in network_{group}",
             widths=[3.6, 4, 4.2, 5.2],
         )
+    if "direction_heading" in t:
+        direction(b, t)
 
     b.heading(t["interventions_heading"])
     b.table(
-        [t["name"], t["id_number"], t["plan"], t["hours"], t["follow_up"], t["start"], t["end"]],
+        [t["name"], t["plan"], t["hours"], t["follow_up"], t["start"], t["end"]],
         [
             "{{ i.person.full_name }}",
-            "{{ i.person.national_id }}",
             "{{ [i.plan, i.provider]|joined }}",
             "{{ i.hours_per_week }}",
             "{{ i.follow_up }}",
@@ -88,16 +227,17 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ i.end }}",
         ],
         loop="i in interventions",
-        widths=[2.8, 2.9, 4.2, 1.7, 2.1, 2.1, 2.1],
+        widths=[3.2, 6.4, 1.8, 2.2, 2.2, 2.2],
     )
 
-    b.heading(t["status_heading"])
-    b.table(
-        [t["name"], t["situation"]],
-        ["{{ m.full_name }}", "{{ m.current_situation }}"],
-        loop="m in members",
-        widths=[4, 13],
-    )
+    if "composition_heading" not in t:
+        b.heading(t["status_heading"])
+        b.table(
+            [t["name"], t["situation"]],
+            ["{{ m.full_name }}", "{{ m.current_situation }}"],
+            loop="m in members",
+            widths=[4, 13],
+        )
 
     b.heading(t["action_heading"])
     b.para(t["action_intro"])
@@ -124,3 +264,5 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.heading(t["follow_heading"])
     b.para(t["follow_intro"])
     b.bullets([t["follow_q1"], t["follow_q2"], t["follow_q3"], t["follow_q4"]])
+    if "sign_heading" in t:
+        sign_off(b, t)

@@ -1,9 +1,10 @@
 """Tool 13: the letter that invites a professional to the network meeting.
 
-One letter per invited professional (the meeting's participants outside the family,
-leaving out the coordinators, who send it, the supporter, relatives and friends and the
-meeting leader), each on its own page: the purpose of the family plan and the meeting,
-date, time and place, the other participants with contact details, the recipient's role,
+One letter per invited professional the family's sharing consent covers (the meeting's
+participants outside the family, leaving out the coordinators, who send it, the supporter,
+relatives and friends and the meeting leader), each on its own page: the purpose of the
+family plan and the meeting, date, time and place, the other participants (contact details
+of professionals only, never the family's), the recipient's role,
 the agenda a week before, the plan followed up every three months, a replacement if
 prevented, signed by the coordinator. When the meeting is a family group conference the
 title, purpose and role follow its three phases (seed 003). A blank form is one letter
@@ -17,19 +18,29 @@ from typing import Any
 from docx.shared import Cm, Pt
 
 from templates.builder import DocBuilder
-from templates.kinds.agenda import NAMES, WHEN, contact, gap, keep, roomy, variant
+from templates.kinds.agenda import NAMES, WHEN, gap, keep, roomy, variant
 
 RECIPIENTS = (
     "{%p set recipients = meeting.professionals"
     "|rejectattr('name', 'in', personal + coordinating)"
     "|rejectattr('name', 'equalto', supporter.name)"
-    "|rejectattr('name', 'equalto', meeting.leader)|list %}"
+    "|rejectattr('name', 'equalto', meeting.leader)"
+    "|selectattr('covered')"
+    "|selectattr('name', 'in', [recipient] if recipient else meeting.participants"
+    "|map(attribute='name')|list)|list %}"
 )
-"""The professionals who get a letter: not the coordinators (who send it), the family's
-supporter, relatives and friends, or the meeting leader."""
+"""The professionals who get a letter: the family's sharing consent covers them, and they are
+not the coordinators (who send it), the family's supporter, relatives and friends, or the
+meeting leader; when ``recipient`` is set (a distribution), only that one."""
 
-LETTERS = "{%p for p in (recipients if not blank and recipients else [none]) %}"
-"""One letter per recipient; a blank form, or a meeting without recipients, gets one."""
+LETTERS = "{%p for p in (recipients if not blank else [none]) %}"
+"""One letter per recipient; a blank form gets one."""
+
+NONE_COVERED = "{%p if not blank and not recipients %}"
+"""No participant the consent covers: no letter, and the document says why."""
+
+OTHERS_CONTACT = "{{ [o.phone, o.email]|joined if not o.member and o.name not in personal }}"
+"""Contact details of the other professionals only: never the family's or its relatives'."""
 
 TITLE = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
 """The title of a family group conference's invitation, else a network meeting's."""
@@ -37,8 +48,12 @@ TITLE = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the invitation template."""
-    for line in (*NAMES[:2], RECIPIENTS, LETTERS):
+    for line in (*NAMES[:2], RECIPIENTS, NONE_COVERED):
         b.control(line)
+    b.title(TITLE % (t["title_fgc"], t["title"]))
+    b.para(t["none_covered"])
+    b.control("{%p endif %}")
+    b.control(LETTERS)
     title = TITLE % (t["title_fgc"], t["title"])
     b.control("{%p if loop.first %}")
     b.title(title)
@@ -74,7 +89,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [
             "{{ o.name }}",
             "{{ [o.function, o.organization]|joined }}",
-            contact("o"),
+            OTHERS_CONTACT,
         ],
         loop="o in meeting.participants if blank or o.name != p.name",
         widths=[3.5, 5.6, 7.9],
@@ -92,6 +107,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     for paragraph in b.doc.paragraphs[-len(notes) :]:
         keep(paragraph)  # a letter that runs over takes this section with its signature
 
+    if "programme" in t:  # the offer in a few words (the Danish letter's last paragraph)
+        b.para(t["programme"], size=8.5)
     closing = b.para(t["closing"])
     closing.paragraph_format.space_before = Pt(10)
     keep(closing)

@@ -13,7 +13,8 @@ from typing import Any
 from docx.shared import Cm, Pt
 
 from templates.builder import DocBuilder
-from templates.kinds.agenda import WHEN, gap, keep, roomy, together, variant
+from templates.kinds._consent import tag
+from templates.kinds.agenda import LEADER, LEADER_NAME, WHEN, gap, keep, roomy, together, variant
 
 THIS_MEETING = (
     "a in agreements if blank or a.meeting is none"
@@ -34,6 +35,26 @@ def box(b: DocBuilder, label: str, value: str, height_cm: float) -> None:
     together(b.note_box(label, value=value, height_cm=height_cm))
 
 
+def family_group_conference(b: DocBuilder, t: dict[str, Any]) -> None:
+    """The questions, the family's own plan and social services' position on it."""
+    b.heading(t["questions_heading"])
+    b.control("{%p if blank %}")
+    b.writing_lines(3)
+    b.control("{%p else %}")
+    b.bullet_loop("q in meeting.questions", "{{ q }}")
+    b.control("{%p endif %}")
+    box(b, t["own_plan_heading"], tag("meeting.own_plan"), 4)
+    b.heading(t["position_heading"])
+    for value in ("approved", "approved_with_changes", "not_approved"):
+        choice = b.para(
+            tag(f"'☒' if meeting.position == '{value}' else '☐'")
+            + "  " + t[f"position_{value}"]
+        )  # fmt: skip
+        choice.paragraph_format.keep_with_next = True  # the choices and their reasons together
+    box(b, t["position_reason"], tag("meeting.position_reason"), 1.5)
+    b.field(t["position_by"], "{{ [meeting.position_by, meeting.position_on]|joined }}")
+
+
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the minutes template."""
     variant(
@@ -46,8 +67,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["family_names"], "{{ members|map(attribute='full_name')|joined }}"),
             (t["when"], WHEN),
             (t["place"], "{{ meeting.place }}"),
-            (t["leader"], "{{ meeting.leader }}"),
-            (t["minute_taker"], "{{ coordinator.name }}"),
+            (LEADER % (t["leader_fgc"], t["leader"]), LEADER_NAME),
+            (t["minute_taker"], "{{ meeting.minute_taker or coordinator.name }}"),
         ],
         widths=(1, 2.4),
     )
@@ -90,6 +111,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.heading(t["dialogue_heading"])
     keep(b.para(t["dialogue_intro"]))
     box(b, t["dialogue"], "{{ meeting.team_dialogue }}", 4)
+
+    variant(b, lambda: family_group_conference(b, t), lambda: None)
 
     b.heading(t["agreements_heading"])
     keep(b.para(t["agreements_intro"]))

@@ -141,6 +141,15 @@ def main(argv: list[str]) -> int:
     )
     threading.Thread(target=_watch_parent, args=(office,), daemon=True).start()
     try:
+        return _serve(office, pipe, started)
+    except BaseException:  # the parent gone mid-reply (BrokenPipeError), or anything else
+        _end_everything(office)
+        raise
+
+
+def _serve(office: subprocess.Popen[bytes], pipe: str, started: float) -> int:
+    """Connect to *office* and convert what the parent asks for until it says quit."""
+    try:
         context = _connect(office, pipe, started)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context
