@@ -60,7 +60,7 @@ TINY: dict[str, Any] = {
                 "first_name": "Anna",
                 "last_name": "Test",
                 "role": "parent",
-                "custody_of": ["søn"],
+                "custody_of": ["son"],
             },
             {
                 "id": "son",

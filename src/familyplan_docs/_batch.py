@@ -20,7 +20,6 @@ import functools
 import multiprocessing
 import os
 import shutil
-import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -31,7 +30,7 @@ from typing import Any
 
 from ._errors import FamilyPlanError, InputError, ToolMissingError
 from ._files import staging_folder
-from ._input import load_plan
+from ._input import PLAN_SUFFIXES, load_plan, plan_files, skipped_files
 from .delivery.pdf import (
     Bundle,
     PdfStage,
@@ -56,8 +55,6 @@ __all__ = [
     "skipped_files",
 ]
 
-PLAN_SUFFIXES = (".json", ".xlsx")
-"""The plan files a batch folder is searched for."""
 
 FAMILIES_PER_WORKER = 500
 """How many families one worker process renders before a fresh one takes over."""
@@ -112,44 +109,6 @@ class BatchResult:
             lines += [f"    {line.strip()}" for line in rest]
         lines += [f"SKIPPED {path}: {reason}" for path, reason in self.skipped]
         return lines
-
-
-def plan_files(folder: Path) -> list[Path]:
-    """Return the plan files (``.json``, ``.xlsx``) in *folder*, sorted by name.
-
-    Hidden files and Office lock files (``~$…``) are left out.
-    """
-    return sorted(p for p in folder.iterdir() if _named_like_a_plan(p) and p.is_file())
-
-
-def _named_like_a_plan(path: Path) -> bool:
-    name = path.name
-    return path.suffix.lower() in PLAN_SUFFIXES and not name.startswith((".", "~$"))
-
-
-def skipped_files(folder: Path) -> list[tuple[Path, str]]:
-    """The entries of *folder* named like a plan that are not plan files, with the reason.
-
-    A folder named ``x.json``, a named pipe (never opened: reading one waits forever), a
-    socket or device, and a link that points to nothing.
-    """
-    skipped = []
-    for path in sorted(folder.iterdir()):
-        if not _named_like_a_plan(path) or path.is_file():
-            continue
-        try:
-            mode = path.stat().st_mode
-        except OSError:
-            skipped.append((path, "a link that points to nothing"))
-            continue
-        if stat.S_ISDIR(mode):
-            reason = "a folder, not a plan file"
-        elif stat.S_ISFIFO(mode):
-            reason = "a named pipe, not a plan file"
-        else:
-            reason = "not a regular file (a socket or device)"
-        skipped.append((path, reason))
-    return skipped
 
 
 def _sub_folders(files: Sequence[Path]) -> list[str]:

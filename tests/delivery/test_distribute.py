@@ -139,7 +139,7 @@ def test_withdrawn(tiny: dict[str, Any]) -> None:
 
 def test_not_signed(tiny: dict[str, Any]) -> None:
     for signed in (None, "2026-12-11"):
-        unsigned = [{"member": "søn", "signed_on": signed}]
+        unsigned = [{"member": "son", "signed_on": signed}]
         plan = make_plan(tiny, consents=[sharing(signed_on=signed, young_people=unsigned)])
         decision = decision_for(plan, TEACHER["name"])
         assert (decision.allowed, decision.reason) == (False, "not_signed")
@@ -148,7 +148,7 @@ def test_not_signed(tiny: dict[str, Any]) -> None:
 def test_every_custodian_signs(tiny: dict[str, Any]) -> None:
     # joint custody: the father holds custody too, and has not signed
     tiny["family"]["members"].append(
-        {"id": "far", "first_name": "Per", "role": "parent", "custody_of": ["søn"]}
+        {"id": "far", "first_name": "Per", "role": "parent", "custody_of": ["son"]}
     )
     plan = make_plan(tiny)
     decision = decision_for(plan, TEACHER["name"])
@@ -156,7 +156,7 @@ def test_every_custodian_signs(tiny: dict[str, Any]) -> None:
     assert (decision.subject, decision.child) == ("Per", "Bo Test")
     both = sharing(
         young_people=[
-            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "son", "signed_on": "2026-11-01"},
             {"member": "far", "signed_on": "2026-11-02"},
         ]
     )
@@ -169,7 +169,7 @@ def test_a_parent_living_elsewhere_with_custody_signs_too(tiny: dict[str, Any]) 
             "id": "far",
             "first_name": "Per",
             "role": "parent",
-            "custody_of": ["søn"],
+            "custody_of": ["son"],
             "lives_in_household": False,
         }
     )
@@ -275,7 +275,7 @@ def test_signing_as_custodian_without_custody_is_an_input_error(tiny: dict[str, 
     tiny["family"]["members"].append({"id": "moster", "first_name": "Eva", "role": "other_adult"})
     consent = sharing(
         young_people=[
-            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "son", "signed_on": "2026-11-01"},
             {"member": "moster", "signed_on": "2026-11-01", "role": "custodian"},
         ]
     )
@@ -288,7 +288,7 @@ def test_signing_as_custodian_without_custody_is_an_input_error(tiny: dict[str, 
 
 def test_the_dutch_young_person_from_16_signs_alone(tiny: dict[str, Any]) -> None:
     tiny["country"] = "NL"  # Bo is 16 on ON: the parents no longer sign for him
-    alone = sharing(giver="søn", young_people=[])
+    alone = sharing(giver="son", young_people=[])
     assert decision_for(make_plan(tiny, consents=[alone]), TEACHER["name"]).reason == (
         "adult_not_signed"  # the mother signs for her own data, which the plan also holds
     )
@@ -458,7 +458,7 @@ def test_distribute_writes_folders_and_manifest(tiny: dict[str, Any], tmp_path: 
         "place": "$.consents[0]",
         "signatures": [
             {"member": "mor", "signed_on": "2026-11-01"},
-            {"member": "søn", "signed_on": "2026-11-01"},
+            {"member": "son", "signed_on": "2026-11-01"},
         ],
         "valid_until": "2027-11-01",
         "withdrawn_on": None,

@@ -32,15 +32,15 @@ def test_an_old_consent_with_a_giver_becomes_signatures_on_load() -> None:
     old = {
         "kind": "information_sharing",
         "giver": "mor",
-        "children": ["søn"],
+        "children": ["son"],
         "signed_on": "2026-11-01",
-        "young_people": [{"member": "søn", "signed_on": "2026-11-02"}],
+        "young_people": [{"member": "son", "signed_on": "2026-11-02"}],
     }
     plan = plan_from_json(json.dumps(plan_with(consents=[old])))
     (consent,) = plan.consents
     assert [(s.member, str(s.signed_on)) for s in consent.signatures] == [
         ("mor", "2026-11-01"),
-        ("søn", "2026-11-02"),
+        ("son", "2026-11-02"),
     ]
     assert migrate_consent({"kind": "data_collection"}) == {"kind": "data_collection"}
 
@@ -61,7 +61,7 @@ def test_the_schema_describes_signatures_and_custody() -> None:
 
 def test_custody_names_children_of_the_family() -> None:
     data = plan_with()
-    data["family"]["members"][0]["custody_of"] = ["søn", "mor", "nobody"]
+    data["family"]["members"][0]["custody_of"] = ["son", "mor", "nobody"]
     assert problems(data) == [
         ("$.family.members[0].custody_of[1]", "'mor' is not a child of the family (role child)"),
         ("$.family.members[0].custody_of[2]", "no family member has the id 'nobody'"),
@@ -73,7 +73,7 @@ def test_signing_as_custodian_needs_custody_of_a_child_the_consent_is_for() -> N
     data["family"]["members"][0]["custody_of"] = []
     consent = {
         "kind": "information_sharing",
-        "children": ["søn"],
+        "children": ["son"],
         "signatures": [{"member": "mor", "signed_on": "2026-11-01", "role": "custodian"}],
     }
     data["consents"] = [consent]
@@ -85,26 +85,26 @@ def test_signing_as_custodian_needs_custody_of_a_child_the_consent_is_for() -> N
 def test_a_child_signs_as_child_and_only_once() -> None:
     consent = {
         "kind": "information_sharing",
-        "children": ["søn"],
+        "children": ["son"],
         "signatures": [
-            {"member": "søn", "role": "adult"},
-            {"member": "søn"},
+            {"member": "son", "role": "adult"},
+            {"member": "son"},
         ],
     }
     assert problems(plan_with(consents=[consent])) == [
         (
             "$.consents[0].signatures[0].role",
-            "'søn' is a child and signs as child, for their own data",
+            "'son' is a child and signs as child, for their own data",
         ),
-        ("$.consents[0].signatures[1].member", "'søn' signs twice; keep one signature per person"),
+        ("$.consents[0].signatures[1].member", "'son' signs twice; keep one signature per person"),
     ]
 
 
 def test_a_signature_without_role_takes_it_from_the_member() -> None:
     consent = {
         "kind": "information_sharing",
-        "children": ["søn"],
-        "signatures": [{"member": "mor"}, {"member": "søn"}],
+        "children": ["son"],
+        "signatures": [{"member": "mor"}, {"member": "son"}],
     }
     plan = plan_from_json(json.dumps(plan_with(consents=[consent])))
     roles = [signer_role(plan, plan.consents[0], s.member) for s in plan.consents[0].signatures]

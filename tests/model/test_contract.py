@@ -305,11 +305,28 @@ def consistent(document: dict[str, Any]) -> dict[str, Any]:
     first = members[0]["id"]
     for item in [*document.get("interventions", []), *document.get("action_plans", [])]:
         item["member"] = first
+    for member in members:  # custody is held over children: checked by journey rules
+        member["custody_of"] = []
     for consent in document.get("consents", []):
-        consent["giver"] = first
-        consent["children"] = [first for _ in consent.get("children", [])]
-        for signature in consent.get("young_people", []):
-            signature["member"] = first
+        consent["children"] = []
+        # one signature, by the first member in the capacity that follows from them
+        consent["signatures"] = [
+            {k: v for k, v in signature.items() if k != "role"} | {"member": first}
+            for signature in consent.get("signatures", [])[:1]
+        ]
+    kids = [m["id"] for m in members if m.get("role") == "child"]
+    document["child_views"] = [
+        view | {"member": kids[0]} for view in document.get("child_views", []) if kids
+    ]
+    for key in ("goals", "agreements"):  # ids, when given, are unique within their list
+        for i, item in enumerate(document.get(key, [])):
+            if item.get("id") is not None:
+                item["id"] = f"{key[0]}{i}"
+    for version in document.get("versions", []):
+        for key in ("goals", "agreements"):
+            for i, item in enumerate(version.get(key) or []):
+                if item.get("id") is not None:
+                    item["id"] = f"{key[0]}{i}"
     meetings = document.get("meetings", [])
     for meeting in meetings:
         for participant in meeting.get("participants", []):
@@ -318,9 +335,9 @@ def consistent(document: dict[str, Any]) -> dict[str, Any]:
         for key in ("start_time", "end_time"):  # an offset must not leave the years 1-9999
             if meeting.get(key) and meeting["date"][:4] in ("0001", "9999"):
                 meeting[key] = meeting[key][:5]
-    for agreement in document.get("agreements", []):
-        if agreement.get("meeting") is not None:
-            agreement["meeting"] = 1 if meetings else None
+    for item in [*document.get("agreements", []), *document.get("follow_ups", [])]:
+        if item.get("meeting") is not None:
+            item["meeting"] = 1 if meetings else None
     return document
 
 

@@ -61,42 +61,42 @@ def kinds(
 ) -> list[tuple[str, tuple[str, ...]]]:
     p = plan(country, birth, **custody)
     rules = load_pack({"DK": "da", "NL": "nl", "SE": "sv"}[country]).rules.consent
-    return [(n.kind.value, n.members) for n in rules.needs(p, DAY, ["søn"], own_data=True)]
+    return [(n.kind.value, n.members) for n in rules.needs(p, DAY, ["son"], own_data=True)]
 
 
 def test_a_young_person_signs_with_both_custodians_and_every_adult_signs_for_themselves() -> None:
     # Bo is 16: in Denmark he signs, and both parents with custody sign for him
-    assert kinds("DK", "2010-05-01", far=["søn"]) == [
+    assert kinds("DK", "2010-05-01", far=["son"]) == [
         ("custodian", ("mor",)),
         ("custodian", ("far",)),
         ("adult", ("mor",)),
         ("adult", ("far",)),
-        ("child", ("søn",)),
+        ("child", ("son",)),
     ]
 
 
 def test_from_16_a_dutch_young_person_signs_alone() -> None:
-    assert kinds("NL", "2010-05-01", far=["søn"]) == [
+    assert kinds("NL", "2010-05-01", far=["son"]) == [
         ("adult", ("mor",)),
         ("adult", ("far",)),
-        ("child", ("søn",)),
+        ("child", ("son",)),
     ]
 
 
 def test_a_child_whose_age_is_unknown_signs_with_every_custodian() -> None:
-    p = plan("NL", None, far=["søn"])
-    needs = load_pack("nl").rules.consent.needs(p, DAY, ["søn"], own_data=False)
+    p = plan("NL", None, far=["son"])
+    needs = load_pack("nl").rules.consent.needs(p, DAY, ["son"], own_data=False)
     assert [(n.kind, n.members, n.age_unknown) for n in needs] == [
         (SignerRole.CUSTODIAN, ("mor",), True),
         (SignerRole.CUSTODIAN, ("far",), True),
-        (SignerRole.CHILD, ("søn",), True),
+        (SignerRole.CHILD, ("son",), True),
     ]
 
 
 def test_a_child_nobody_holds_custody_of_needs_a_custodian_nobody_can_give() -> None:
     p = plan("DK", "2020-01-01")
     p.family.members[0].custody_of.clear()
-    (need,) = load_pack("da").rules.consent.needs(p, DAY, ["søn"], own_data=False)
+    (need,) = load_pack("da").rules.consent.needs(p, DAY, ["son"], own_data=False)
     assert (need.kind, need.members) == (SignerRole.CUSTODIAN, ())
 
 

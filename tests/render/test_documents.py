@@ -188,6 +188,19 @@ def test_a_time_given_in_utc_is_the_municipalitys_time_in_every_document(
     tiny: dict[str, Any], tmp_path: Path
 ) -> None:
     tiny["meetings"][0].update(start_time="08:00:00Z", end_time="10:00:00Z")  # 9-11 in Denmark
+    # a professional the family's consent covers, so the invitation has a letter
+    tiny["meetings"][0]["participants"].append({"name": "Lis Lærer", "organization": "Skolen"})
+    tiny["consents"] = [
+        {
+            "kind": "information_sharing",
+            "children": ["son"],
+            "departments": ["Skolen"],
+            "signatures": [
+                {"member": "mor", "signed_on": "2026-01-05"},
+                {"member": "son", "signed_on": "2026-01-05"},
+            ],
+        }
+    ]
     plan = plan_from_json(json.dumps(tiny))
     render(plan, tmp_path, locale="da", kinds=["agenda", "invitation", "minutes"])
     for kind in ("agenda", "invitation", "minutes"):

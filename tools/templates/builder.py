@@ -464,7 +464,7 @@ class DocBuilder:
             borders.append(el)
         for existing in tbl_pr.findall(qn("w:tblBorders")):
             tbl_pr.remove(existing)
-        tbl_pr.append(borders)
+        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)  # where ECMA-376 puts it
         self.doc.add_paragraph()
         return table
 

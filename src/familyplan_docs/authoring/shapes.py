@@ -177,7 +177,7 @@ def _probe_value(annotation: Any, name: str, ref: str) -> Any:
         return ref
     if name == "version":
         return "1.0"
-    if name == "email":
+    if name == "email" or name.endswith("_email"):
         return f"{ref}@example.org"
     if name == "timezone":
         return "Europe/Copenhagen"
