@@ -293,7 +293,8 @@ class Report:
         if blank:
             rows = writing_rows(docx)
             self.rows += len(rows)
-            self.low_rows += [f"{name}: {r.cm:.2f} cm [{r.context}]" for r in rows if r.twips < MIN_WRITING_ROW_TWIPS]
+            low = [r for r in rows if r.twips < MIN_WRITING_ROW_TWIPS]
+            self.low_rows += [f"{name}: {r.cm:.2f} cm [{r.context}]" for r in low]
             if docx.stem == "minutes":
                 self.minutes_rows.append(f"{name}: {len(rows)}")
 

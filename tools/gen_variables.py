@@ -129,6 +129,7 @@ FILTER_EXAMPLES = {
     "label": "{{ g.status|label }}, {{ 'sector.family'|label }}",
     "text": "{{ m.age|text }}",
     "joined": "{{ [coordinator.phone, coordinator.email]|joined(' · ') }}",
+    "blank_rows": "{%tr for a in agreements|blank_rows(10) %}",
 }
 
 

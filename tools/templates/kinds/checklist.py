@@ -82,6 +82,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
                     "{{ [p.phone, p.email]|joined('\\n') }}",
                 ],
                 loop="p in meeting.participants",
+                rows=8,
                 widths=[3.6, 5.6, 7.8],
             )
 

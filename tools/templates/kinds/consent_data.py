@@ -59,6 +59,7 @@ def giver_and_children(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["child_name"], t["id_number"]],
         ["{{ p.full_name }}", "{{ p.national_id }}"],
         loop="p in c.child_people",
+        rows=4,
         widths=[11, 6],
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from templates.builder import DocBuilder
 
-CONTACT = "{{ [%s.phone, %s.email]|joined }}"
+CONTACT = "{{ [%s.phone, %s.email]|joined('\\n') }}"
 
 
 def contact(var: str) -> str:
@@ -37,6 +37,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["goal"], t["when"], t["who"], t["status"]],
         ["{{ g.goal }}", "{{ g.by_when }}", "{{ g.who }}", "{{ g.status }}"],
         loop="g in goals",
+        rows=6,
         widths=[8, 2.6, 3.4, 2.6],
     )
 
@@ -52,6 +53,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ a.checked_by }}",
         ],
         loop="a in agreements",
+        rows=10,
         widths=[7, 3.4, 2.4, 2.2, 2.6],
     )
 
@@ -72,7 +74,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             [t["name"], relation_header, t["contact"], t["contribution"]],
             ["{{ n.name }}", value, contact("n"), "{{ n.contribution }}"],
             loop=f"n in network_{group}",
-            widths=[3.6, 4, 4.2, 5.2],
+            rows=5,
+            widths=[2.8, 4.1, 6.8, 3.3],
+            font_pt=9,
         )
 
     b.heading(t["interventions_heading"])
@@ -88,7 +92,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ i.end }}",
         ],
         loop="i in interventions",
-        widths=[2.8, 2.9, 4.2, 1.7, 2.1, 2.1, 2.1],
+        rows=6,
+        widths=[2.5, 2.8, 4.0, 1.6, 2.2, 1.95, 1.95],
+        font_pt=9,
     )
 
     b.heading(t["status_heading"])
@@ -96,12 +102,13 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["name"], t["situation"]],
         ["{{ m.full_name }}", "{{ m.current_situation }}"],
         loop="m in members",
+        rows=6,
         widths=[4, 13],
     )
 
     b.heading(t["action_heading"])
     b.para(t["action_intro"])
-    b.control("{%p for ap in action_plans %}")
+    b.control("{%p for ap in action_plans|blank_rows(6) %}")  # seed 004: six persons
     b.heading(t["action_person"] + " {{ ap.person.full_name }}", 2)
     b.table(
         [t["intervention"], t["purpose"], t["goal"], t["responsible_support"], t["who_does_what"]],
@@ -113,7 +120,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ r.who_does_what }}",
         ],
         loop="r in ap.items",
-        widths=[3.4, 3.4, 3.4, 3.2, 3.6],
+        widths=[3.7, 3.6, 3.0, 3.0, 3.7],
+        font_pt=9,
     )
     b.control("{%p endfor %}")
 

@@ -77,6 +77,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             contact("o"),
         ],
         loop="o in meeting.participants if blank or o.name != p.name",
+        rows=8,
         widths=[3.5, 5.6, 7.9],
     )
     others.rows[2].height = Cm(0.6)

@@ -31,6 +31,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             [t["name"], t["closeness"], t["relation"], t["contribution"]],
             ["{{ n.name }}", "{{ n.closeness }}", "{{ n.relation }}", "{{ n.contribution }}"],
             loop=f"n in {people}",
+            rows=4,
             widths=[3.3, 2.4, 4.4, 6.9],
         )
         b.control("{%p endif %}")
