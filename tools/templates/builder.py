@@ -61,8 +61,12 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _ENDS_WITH_VALUE = re.compile(
     r"^(?P<label>.*?)\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL
 )
-BLANK_LINE = "{{ '\\t' if not (%s)|text else '' }}"
-"""A tab to the paragraph's underlined tab stop when the value *%s* prints nothing."""
+BLANK_LINE = "{{ '\\t\\u2060' if not (%s)|text else '' }}"
+"""A tab to the paragraph's underlined tab stop when the value *%s* prints nothing.
+
+The word joiner after the tab (invisible; printed only in place of an empty value) makes
+LibreOffice draw the line inside a table cell too, where a tab ending a paragraph is not drawn.
+"""
 
 
 def _set_cell_fill(cell: _Cell, fill: str) -> None:
@@ -159,6 +163,7 @@ class DocBuilder:
         self.doc = Document()
         self.common = common
         self.body_pt = body_pt
+        self._filled_rows: set[object] = set()  # rows a blank form never shows
         self._setup_styles(language)
         self._setup_page(landscape)
         props = self.doc.core_properties
@@ -385,6 +390,8 @@ class DocBuilder:
             else:
                 body_sect.append(restart)
         p = self.doc.add_paragraph()
+        fmt = p.paragraph_format  # the break's own line is tiny: it never needs a page
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(1)
         p._p.get_or_add_pPr().append(copy.deepcopy(body_sect))
         return p
 
@@ -436,6 +443,7 @@ class DocBuilder:
         rows: int | None = None,
         height_cm: float = ROW_CM,
         font_pt: float = TABLE_FONT_PT,
+        compact_cm: float | None = None,
     ) -> Table:
         """A table with a repeating header row and one data row per loop element.
 
@@ -445,19 +453,36 @@ class DocBuilder:
         blank form offers (else the blank context's default, 3); each data row is at least
         ``height_cm`` high, room to write by hand. ``font_pt`` sets a smaller type for a table
         of many columns.
+
+        With ``compact_cm`` (a list that a filled document prints long, such as the other
+        participants in a letter) the loop holds two data rows: a blank form gets the row
+        ``height_cm`` high, a filled document a row at least ``compact_cm`` high
+        (``{%tr if blank %}`` … ``{%tr else %}`` … ``{%tr endif %}``).
         """
         self._keep_with_table()
         table = self._table(len(headers), widths)
         self._add_row(table, headers, header=True)
         if loop and rows is not None:
             loop = blank_loop(loop, rows)
+        empty = [""] * (len(headers) - 1)
         if loop:
-            self._add_row(table, [f"{{%tr for {loop} %}}", *[""] * (len(headers) - 1)])
+            self._add_row(table, [f"{{%tr for {loop} %}}", *empty])
+        if compact_cm is not None:
+            self._add_row(table, ["{%tr if blank %}", *empty])
         data = self._add_row(table, cells)
         data.height = Cm(height_cm)
         data.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        if compact_cm is not None:
+            self._add_row(table, ["{%tr else %}", *empty])
+            filled = self._add_row(table, cells)
+            filled.height = Cm(compact_cm)
+            filled.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in filled.cells:
+                cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+            self._filled_rows.add(filled._tr)
+            self._add_row(table, ["{%tr endif %}", *empty])
         if loop:
-            self._add_row(table, ["{%tr endfor %}", *[""] * (len(headers) - 1)])
+            self._add_row(table, ["{%tr endfor %}", *empty])
         if font_pt != TABLE_FONT_PT:
             for row in table.rows:
                 for cell in row.cells:
@@ -481,16 +506,71 @@ class DocBuilder:
                 return
 
     def fields_table(
-        self, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (1, 2)
+        self,
+        rows: Sequence[tuple[str, str]],
+        widths: Sequence[float] = (1, 2),
+        *,
+        compact_cm: float | None = None,
     ) -> Table:
-        """A two-column table of label / value pairs, labels shaded."""
+        """A two-column table of label / value pairs, labels shaded.
+
+        Each row is :data:`ROW_CM` high, room to write by hand. With ``compact_cm`` each pair
+        has two rows, as :meth:`table` does: the tall one for a blank form, and one at least
+        ``compact_cm`` high for a filled document.
+        """
         table = self._table(2, widths)
-        for label, value in rows:
+
+        def pair(label: str, value: str, height: float) -> _Row:
             row = self._add_row(table, [label, value])
             row.cells[0].paragraphs[0].runs[0].bold = True
             _set_cell_fill(row.cells[0], LABEL_FILL)
-            row.height = Cm(ROW_CM)
+            row.height = Cm(height)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            return row
+
+        for label, value in rows:
+            if compact_cm is None:
+                pair(label, value, ROW_CM)
+                continue
+            self._add_row(table, ["{%tr if blank %}", ""])
+            pair(label, value, ROW_CM)
+            self._add_row(table, ["{%tr else %}", ""])
+            self._filled_rows.add(pair(label, value, compact_cm)._tr)
+            self._add_row(table, ["{%tr endif %}", ""])
+        self.doc.add_paragraph()
+        return table
+
+    def fields_line(self, pairs: Sequence[tuple[str, str]]) -> Table:
+        """``Label: value`` pairs side by side on one line (a table without borders).
+
+        For a letter's date and case number: each value empty (a blank form) gets a line to
+        write on, to the right edge of its cell.
+        """
+        table = self._table(len(pairs), None)
+        row = table.add_row()
+        _row_flag(row, "w:cantSplit")
+        for cell, (label, value), width in zip(row.cells, pairs, self._widths, strict=True):
+            cell.width = width
+            p = cell.paragraphs[0]
+            p.paragraph_format.space_after = Pt(0)
+            p.add_run(f"{label}: ").bold = True
+            p.add_run(value)
+        tbl_pr = table._tbl.tblPr
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "nil")
+            borders.append(el)
+        for existing in tbl_pr.findall(qn("w:tblBorders")):
+            tbl_pr.remove(existing)
+        tbl_pr.append(borders)
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tbl_pr.append(margins)
         self.doc.add_paragraph()
         return table
 
@@ -552,6 +632,8 @@ class DocBuilder:
             for row in table.rows:
                 tr_pr = row._tr.trPr
                 if tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None:
+                    continue
+                if row._tr in self._filled_rows:
                     continue
                 texts = [_text(tc) for tc in row._tr.tc_lst]
                 if any(_is_control(text) for text in texts):

@@ -50,6 +50,9 @@ class Meeting(Model):
 
     kind: MeetingKind
     date: dt.date
+    invited_on: dt.date | None = Field(
+        None, description="When the invitations are sent: the date of the invitation letters."
+    )
     start_time: time | None = None
     end_time: time | None = None
     place: Name | None = None
