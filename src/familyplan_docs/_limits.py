@@ -22,6 +22,7 @@ template document (.docx)      :data:`MAX_TEMPLATE_BYTES`, unpacked
                                :data:`MAX_TEMPLATE_PARTS`, one XML part
                                :data:`MAX_TEMPLATE_XML_BYTES`, no ``<!DOCTYPE``
 template pack folder           :data:`MAX_PACK_BYTES` in :data:`MAX_PACK_FILES` files
+a pack's logo (logo.png)       :data:`MAX_LOGO_BYTES`, a PNG image
 one document's render          :data:`RENDER_SECONDS`, :data:`RENDER_MAX_CHARS`
                                characters made, :data:`RENDER_MAX_ITERATIONS` loop
                                turns, :data:`RENDER_MAX_ITEMS` list entries,
@@ -44,6 +45,7 @@ from jinja2.sandbox import MAX_RANGE
 __all__ = [
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
+    "MAX_LOGO_BYTES",
     "MAX_NAME",
     "MAX_PACK_BYTES",
     "MAX_PACK_FILES",
@@ -121,6 +123,9 @@ MAX_PACK_BYTES = 200 * MiB
 
 MAX_PACK_FILES = 1_000
 """The most files (and folders) a pack folder may hold, counted down to any depth."""
+
+MAX_LOGO_BYTES = 2 * MiB
+"""The largest organization logo (a pack's ``logo.png``) accepted, in bytes (2 MiB)."""
 
 # --- rendering -----------------------------------------------------------------------------
 

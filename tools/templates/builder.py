@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -253,7 +253,10 @@ class DocBuilder:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
         section.header_distance, section.footer_distance = Cm(1.0), Cm(0.9)
         header = section.header.paragraphs[0]
-        header.paragraph_format.tab_stops.add_tab_stop(
+        stops = header.paragraph_format.tab_stops
+        for inherited in header.style.paragraph_format.tab_stops:  # the Header style's
+            stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(
             section.page_width - section.left_margin - section.right_margin,
             WD_TAB_ALIGNMENT.RIGHT,
         )
@@ -472,6 +475,8 @@ class DocBuilder:
         data = self._add_row(table, cells)
         data.height = Cm(height_cm)
         data.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for cell in data.cells:  # a one-line value sits in the middle of its tall row
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if compact_cm is not None:
             self._add_row(table, ["{%tr else %}", *empty])
             filled = self._add_row(table, cells)
@@ -526,6 +531,8 @@ class DocBuilder:
             _set_cell_fill(row.cells[0], LABEL_FILL)
             row.height = Cm(height)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             return row
 
         for label, value in rows:
@@ -657,7 +664,8 @@ class DocBuilder:
 
         When the value prints nothing (always on a blank form) a tab leads to an underlined
         tab stop: at :data:`LINE_CM` from the margin (or the text's width), or at the right
-        edge of a table cell. Lines that hold only a value (a cell, a bullet) get none.
+        edge of a table cell. A list item that holds only a value (a bullet of a loop) gets
+        one too; other lines that hold only a value (a table cell, a subtitle) get none.
         """
         body = self.doc.element.body
         for p_el in body.iter(qn("w:p")):
@@ -665,7 +673,10 @@ class DocBuilder:
             if _is_control(text):
                 continue
             match = _ENDS_WITH_VALUE.match(text)
-            if not match or not any(ch.isalpha() for ch in _literal(match["label"])):
+            if not match:
+                continue
+            labelled = any(ch.isalpha() for ch in _literal(match["label"]))
+            if not labelled and not self._style(p_el).startswith("List"):
                 continue
             parent = p_el.getparent()
             stop: Length = Cm(min(LINE_CM, self.text_width))

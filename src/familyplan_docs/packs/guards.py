@@ -21,7 +21,9 @@ from .._errors import PackError
 from .._limits import MiB
 from .._ooxml import PackageProblem, content_types, open_package, read_part
 
-__all__ = ["check_pack_folder", "check_template_file", "xml_problem"]
+__all__ = ["check_logo_file", "check_pack_folder", "check_template_file", "xml_problem"]
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _DOCTYPES = tuple(
     "<!DOCTYPE".encode(codec)
@@ -176,3 +178,27 @@ def check_pack_folder(folder: str | Path) -> None:
                 if total > _limits.MAX_PACK_BYTES:
                     limit = _limits.MAX_PACK_BYTES // MiB
                     raise PackError(f"{folder}: the pack folder holds more than {limit} MiB")
+
+
+def check_logo_file(path: str | Path) -> bytes:
+    """Return the bytes of a pack's logo, refusing anything but a small PNG in the pack.
+
+    The logo must be a regular file (not a link that could lead out of the pack), at most
+    :data:`familyplan_docs._limits.MAX_LOGO_BYTES` and a PNG image. Raises
+    :class:`PackError` naming the file.
+    """
+    path = Path(path)
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PackError(f"{path}: the logo must be a file in the pack, not a link or a folder")
+    if info.st_size > _limits.MAX_LOGO_BYTES:
+        limit = _limits.MAX_LOGO_BYTES // MiB
+        raise PackError(f"{path}: the logo is larger than {limit} MiB; save a smaller PNG")
+    with path.open("rb") as handle:
+        data = handle.read(_limits.MAX_LOGO_BYTES + 1)
+    if not data.startswith(PNG_SIGNATURE) or len(data) > _limits.MAX_LOGO_BYTES:
+        raise PackError(f"{path}: the logo is not a PNG image; save it as PNG (logo.png)")
+    return data

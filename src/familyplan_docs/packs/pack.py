@@ -19,12 +19,14 @@ from babel.messages.pofile import read_po
 from .._errors import PackError, UnknownChoiceError
 from .._kinds import KINDS
 from .._text import fill
-from .guards import check_template_file
+from .guards import check_logo_file, check_template_file
 
-__all__ = ["CATALOG", "MANIFEST", "Manifest", "Pack", "read_catalog", "read_manifest"]
+__all__ = ["CATALOG", "LOGO", "MANIFEST", "Manifest", "Pack", "read_catalog", "read_manifest"]
 
 MANIFEST = "pack.toml"
 CATALOG = "messages.po"
+LOGO = "logo.png"
+"""The organization's logo in a pack (optional): shown in letterheads and on the flyer."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,18 @@ class Pack:
                 return candidate
         tried = ", ".join(str(p.path) for p in self.chain())
         raise PackError(f"pack {self.name!r} has no {kind}.docx (looked in: {tried})")
+
+    def logo(self) -> bytes | None:
+        """The organization's logo (``logo.png``) of this pack or its nearest ancestor.
+
+        None when no pack in the chain has one. Raises :class:`PackError` when the file is
+        not a small PNG inside the pack (see :func:`.guards.check_logo_file`).
+        """
+        for pack in self.chain():
+            candidate = pack.path / LOGO
+            if candidate.exists() or candidate.is_symlink():
+                return check_logo_file(candidate)
+        return None
 
     def own_catalog(self) -> dict[str, str]:
         """Return this pack's own translated catalog entries (msgid → msgstr)."""
