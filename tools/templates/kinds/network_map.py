@@ -32,6 +32,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             ["{{ n.name }}", "{{ n.closeness }}", "{{ n.relation }}", "{{ n.contribution }}"],
             loop=f"n in {people}",
             rows=4,
-            widths=[3.3, 2.4, 4.4, 6.9],
+            widths=[3.0, 2.1, 3.9, 8.0],
+            compact_cm=0.6,  # a filled map's list stays on one page
+            font_pt=9,
         )
         b.control("{%p endif %}")
