@@ -119,6 +119,12 @@ def _literal(text: str) -> str:
     return _TAG.sub("", text).strip()
 
 
+def _level(style: str) -> int:
+    """The level of a heading style (the title 0, "Heading 2" 2), else 0."""
+    match = re.fullmatch(r"Heading (\d)", style)
+    return int(match.group(1)) if match else 0
+
+
 def blank_loop(loop: str, rows: int) -> str:
     """The for-clause *loop* (``a in agreements if ...``) giving *rows* rows on a blank form.
 
@@ -215,7 +221,7 @@ class DocBuilder:
             style.font.size = Pt(size)
             style.font.color.rgb = ACCENT
             style.font.bold = True
-            style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+            style.paragraph_format.space_before = Pt({"Title": 0, "Heading 3": 6}.get(name, 12))
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
             style.paragraph_format.keep_together = True
@@ -516,34 +522,42 @@ class DocBuilder:
         widths: Sequence[float] = (1, 2),
         *,
         compact_cm: float | None = None,
+        across: int = 1,
     ) -> Table:
-        """A two-column table of label / value pairs, labels shaded.
+        """A table of label / value pairs, labels shaded; ``across`` pairs side by side.
 
-        Each row is :data:`ROW_CM` high, room to write by hand. With ``compact_cm`` each pair
-        has two rows, as :meth:`table` does: the tall one for a blank form, and one at least
-        ``compact_cm`` high for a filled document.
+        Each row is :data:`ROW_CM` high, room to write by hand. With ``compact_cm`` each row
+        comes twice, as in :meth:`table`: the tall one for a blank form, and one at least
+        ``compact_cm`` high for a filled document. With ``across=2`` the pairs stand two by
+        two (a form's head in half the height); an odd last value spans the row.
         """
-        table = self._table(2, widths)
+        table = self._table(2 * across, list(widths) * across)
+        empty = [""] * (2 * across - 1)
 
-        def pair(label: str, value: str, height: float) -> _Row:
-            row = self._add_row(table, [label, value])
-            row.cells[0].paragraphs[0].runs[0].bold = True
-            _set_cell_fill(row.cells[0], LABEL_FILL)
+        def line(pairs: Sequence[tuple[str, str]], height: float) -> _Row:
+            texts = [text for pair in pairs for text in pair]
+            row = self._add_row(table, texts + [""] * (2 * across - len(texts)))
+            for at in range(0, len(texts), 2):
+                row.cells[at].paragraphs[0].runs[0].bold = True
+                _set_cell_fill(row.cells[at], LABEL_FILL)
+            if len(texts) < 2 * across:  # the last value takes the rest of the row
+                row.cells[len(texts) - 1].merge(row.cells[-1])
             row.height = Cm(height)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             for cell in row.cells:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             return row
 
-        for label, value in rows:
+        for start in range(0, len(rows), across):
+            pairs = rows[start : start + across]
             if compact_cm is None:
-                pair(label, value, ROW_CM)
+                line(pairs, ROW_CM)
                 continue
-            self._add_row(table, ["{%tr if blank %}", ""])
-            pair(label, value, ROW_CM)
-            self._add_row(table, ["{%tr else %}", ""])
-            self._filled_rows.add(pair(label, value, compact_cm)._tr)
-            self._add_row(table, ["{%tr endif %}", ""])
+            self._add_row(table, ["{%tr if blank %}", *empty])
+            line(pairs, ROW_CM)
+            self._add_row(table, ["{%tr else %}", *empty])
+            self._filled_rows.add(line(pairs, compact_cm)._tr)
+            self._add_row(table, ["{%tr endif %}", *empty])
         self.doc.add_paragraph()
         return table
 
@@ -697,8 +711,9 @@ class DocBuilder:
     def _lead_ins(self) -> None:
         """Keep an intro with what it introduces.
 
-        A plain paragraph right after a heading that is followed by a heading, a table or a
-        list introduces it: it keeps with the next block, as the heading keeps with it.
+        A plain paragraph right after a heading that is followed by a table, a list or a
+        heading of a lower level (a subsection) introduces it: it keeps with that block, as
+        the heading keeps with it. Before a heading of the same level it ends its section.
         """
         real = []
         for element in self.doc.element.body:
@@ -713,7 +728,8 @@ class DocBuilder:
                 continue
             if self._style(element).startswith(("Heading", "List", "Title", "Subtitle")):
                 continue
-            if after.tag == qn("w:tbl") or self._style(after).startswith(("Heading", "List")):
+            deeper = _level(self._style(after)) > _level(self._style(before))
+            if after.tag == qn("w:tbl") or self._style(after).startswith("List") or deeper:
                 _keep(Paragraph(element, self.doc._body))
 
     def _style(self, element: object) -> str:

@@ -65,17 +65,13 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ("personal", t["relation"]),
     ):
         b.heading(t[f"network_{group}"], 2)
-        value = (
-            "{{ n.relation }}"
-            if group == "personal"
-            else "{{ [n.organization, n.department]|joined }}"
-        )
-        b.table(
-            [t["name"], relation_header, t["contact"], t["contribution"]],
-            ["{{ n.name }}", value, contact("n"), "{{ n.contribution }}"],
+        value = "n.relation" if group == "personal" else "[n.organization, n.department]|joined"
+        b.table(  # name and department in one column: the e-mail needs its width
+            [f"{t['name']} / {relation_header}", t["contact"], t["contribution"]],
+            [f"{{{{ [n.name, {value}]|joined('\\n') }}}}", contact("n"), "{{ n.contribution }}"],
             loop=f"n in network_{group}",
             rows=5,
-            widths=[2.8, 4.1, 6.8, 3.3],
+            widths=[5.0, 6.7, 5.3],
             font_pt=9,
         )
 
@@ -93,7 +89,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ],
         loop="i in interventions",
         rows=6,
-        widths=[2.5, 2.8, 4.0, 1.6, 2.2, 1.95, 1.95],
+        widths=[2.4, 2.8, 4.3, 1.6, 2.2, 1.85, 1.85],
         font_pt=9,
     )
 
@@ -120,7 +116,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ r.who_does_what }}",
         ],
         loop="r in ap.items",
-        widths=[3.7, 3.6, 3.0, 3.0, 3.7],
+        widths=[3.7, 3.6, 2.9, 3.0, 3.8],
         font_pt=9,
     )
     b.control("{%p endfor %}")
