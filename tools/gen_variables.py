@@ -39,7 +39,7 @@ from familyplan_docs.authoring.tree import TreeChecker
 from familyplan_docs.model import plan as m
 from familyplan_docs.packs.discovery import load_pack
 from familyplan_docs.packs.labels import LABELLED_ENUMS
-from familyplan_docs.render.documents import MAP_IMAGE
+from familyplan_docs.render.documents import LOGO_IMAGE, MAP_IMAGE
 from familyplan_docs.render.environment import Formatter, make_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +106,11 @@ DERIVED_TOP: dict[str, tuple[str | None, str]] = {
     "pack": ("Pack", "The pack the document is rendered with."),
     "labels": (None, "Labels from the pack's messages.po: labels.<set>.<value>, see below."),
     MAP_IMAGE: (None, "The drawn network map, as an image (network_map only)."),
+    LOGO_IMAGE: (
+        None,
+        "The organization's logo (the pack's logo.png) as an image, with alt text; empty "
+        "when the pack has none. In the page header of every built-in document.",
+    ),
 }
 """Names the context adds to the model's: record type (or None) and description."""
 
@@ -251,6 +256,7 @@ FILTER_EXAMPLES = {
     "label": "{{ g.status|label }}, {{ 'sector.family'|label }}",
     "text": "{{ m.age|text }}",
     "joined": "{{ [coordinator.phone, coordinator.email]|joined(' · ') }}",
+    "blank_rows": "{%tr for a in agreements|blank_rows(10) %}",
 }
 
 
@@ -377,7 +383,7 @@ def _records(shape: RecordShape) -> dict[str, RecordShape]:
 def _used_per_kind() -> dict[str, list[str]]:
     pack = load_pack("da")
     env = make_environment(pack)
-    shape = pack_context_shape(pack, [], [MAP_IMAGE, *env.globals])
+    shape = pack_context_shape(pack, [], [MAP_IMAGE, LOGO_IMAGE, *env.globals])
     scanner = DocumentScanner(env, lambda: TreeChecker(shape, env.filters, env.tests, []))
     used: dict[str, list[str]] = {}
     for kind in KINDS:
@@ -396,7 +402,7 @@ def _row(*cells: str) -> str:
 def _lines() -> Iterator[str]:
     pack = load_pack("da")
     env = make_environment(pack)
-    shape = pack_context_shape(pack, [], [MAP_IMAGE])
+    shape = pack_context_shape(pack, [], [MAP_IMAGE, LOGO_IMAGE])
     records = _records(shape)
     order = [*m.FamilyPlan.model_fields, *DERIVED_TOP]
     tops = sorted(shape.fields, key=lambda n: (order.index(n) if n in order else len(order), n))

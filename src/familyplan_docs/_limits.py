@@ -27,6 +27,7 @@ template pack folder           :data:`MAX_PACK_BYTES` in :data:`MAX_PACK_FILES` 
                                ``pack.toml`` :data:`MAX_MANIFEST_BYTES`,
                                ``messages.po`` :data:`MAX_CATALOG_BYTES`, ``extends``
                                chains :data:`MAX_EXTENDS_DEPTH` packs deep
+a pack's logo (logo.png)       :data:`MAX_LOGO_BYTES`, a PNG image
 one document's render          :data:`RENDER_SECONDS`, :data:`RENDER_MAX_CHARS`
                                characters made, :data:`RENDER_MAX_ITERATIONS` loop
                                turns, :data:`RENDER_MAX_ITEMS` list entries,
@@ -62,6 +63,7 @@ __all__ = [
     "MAX_EXTENDS_DEPTH",
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
+    "MAX_LOGO_BYTES",
     "MAX_MANIFEST_BYTES",
     "MAX_NAME",
     "MAX_NUMBER_DIGITS",
@@ -170,6 +172,9 @@ MAX_PACK_BYTES = 200 * MiB
 
 MAX_PACK_FILES = 1_000
 """The most files (and folders) a pack folder may hold, counted down to any depth."""
+
+MAX_LOGO_BYTES = 2 * MiB
+"""The largest organization logo (a pack's ``logo.png``) accepted, in bytes (2 MiB)."""
 
 # --- rendering -----------------------------------------------------------------------------
 

@@ -257,7 +257,7 @@ def test_blank_map_has_rings_sectors_and_labels_only() -> None:
     roles = sorted(label.role for label in drawing.labels)
     assert roles == ["ring"] * 3 + ["sector"] * 4
     texts = {text for _, text, _ in text_extents(drawing)}
-    assert texts == set(SECTORS.values()) | set(RINGS.values())
+    assert {" ".join(text.split()) for text in texts} == set(SECTORS.values()) | set(RINGS.values())
     assert_no_overlap(drawing)
 
 
@@ -379,3 +379,71 @@ def test_png_keeps_every_tint_and_the_white_exactly() -> None:
             expected = tuple(round(part * 255) for part in _tint(sector, ring))
             assert rgb.getpixel(pixel) == expected, (sector, ring)
     assert rgb.getpixel((2, round(half))) == (255, 255, 255)
+
+
+def test_notes_are_wrapped_whole_or_left_out_never_cut() -> None:
+    """A relation under a name is all there (on up to three lines) or not drawn at all."""
+    entries = [*spread(24), *LAYOUTS["long names"][:12]]
+    drawing = draw(entries)
+    for label in drawing.labels:
+        if label.role != "entry" or len(label.texts) < 2:
+            continue
+        note = label.texts[1].text
+        assert "\u2026" not in note
+        assert " ".join(note.split()) == " ".join(entries[label.index].note.split())
+        assert note.count("\n") <= 2
+
+
+def test_full_relations_of_a_real_network_are_drawn_whole() -> None:
+    entries = [
+        MapEntry("Inge Holm", MapSector.FAMILY, Closeness.CLOSE, "Mormor"),
+        MapEntry("Jens Holm", MapSector.FAMILY, Closeness.MIDDLE, "Morbror, uddannet bogholder"),
+        MapEntry("Lone Dahl", MapSector.FRIENDS, Closeness.CLOSE, "Nabo og Mettes veninde"),
+        MapEntry("Kasper Nygaard", MapSector.FRIENDS, Closeness.MIDDLE, "Træner for U12-drengene"),
+        MapEntry("Jonas Friis", MapSector.SCHOOL_WORK, Closeness.CLOSE, "Pædagog på Linas stue"),
+        MapEntry(
+            "Birgitte Lund", MapSector.PROFESSIONALS, Closeness.MIDDLE, "Familiens sagsbehandler"
+        ),
+    ]
+    drawing = draw(entries)
+    notes = {label.index: label.texts[1].text for label in drawing.labels if len(label.texts) > 1}
+    assert {i: " ".join(text.split()) for i, text in notes.items()} == {
+        i: entry.note for i, entry in enumerate(entries)
+    }
+
+
+def test_a_few_people_are_spread_over_their_sector() -> None:
+    """Four professionals in the outer ring stand along the arc, not bunched in a corner."""
+    names = ["Thomas Kjær", "Ole Krogh", "Sofie Winther", "Peter Vinther"]
+    entries = [MapEntry(n, MapSector.PROFESSIONALS, Closeness.DISTANT, "") for n in names]
+    drawing = draw(entries)
+    angles = []
+    for label in drawing.labels:
+        if label.role == "entry":
+            x = (label.box[0] + label.box[2]) / 2
+            y = (label.box[1] + label.box[3]) / 2
+            angles.append(math.degrees(math.atan2(abs(y), abs(x))))
+    assert len(angles) == 4
+    assert max(angles) - min(angles) >= 45, angles
+
+
+@pytest.mark.parametrize(
+    "rings",
+    [
+        RINGS,
+        {Closeness.CLOSE: "Dichtbij", Closeness.MIDDLE: "Midden", Closeness.DISTANT: "Verder weg"},
+        {Closeness.CLOSE: "Nära", Closeness.MIDDLE: "Mellan", Closeness.DISTANT: "Längre bort"},
+        {
+            Closeness.CLOSE: "Close",
+            Closeness.MIDDLE: "In between",
+            Closeness.DISTANT: "Further away",
+        },
+    ],
+)
+def test_every_ring_is_labelled_whole_and_readable(rings: dict[Closeness, str]) -> None:
+    drawing = _draw(spread(20), centre_label="Familien", sector_labels=SECTORS, ring_labels=rings)
+    placed = {label.closeness: label.texts[0] for label in drawing.labels if label.role == "ring"}
+    assert set(placed) == set(Closeness)
+    for ring, text in placed.items():
+        assert " ".join(text.text.split()) == rings[ring]
+        assert text.style.size >= 7.0, "a ring's name is read at arm's length"

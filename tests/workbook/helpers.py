@@ -28,6 +28,7 @@ def plan_data() -> dict[str, Any]:
     return {
         "country": "DK",
         "phase": "plan_2",
+        "case_number": "27.12.04-G01-112-26",
         "organization": {
             "name": "Nordby Kommune",
             "programme": "Helhedsorienteret familieindsats",
@@ -167,6 +168,7 @@ def plan_data() -> dict[str, Any]:
             {
                 "kind": "network",
                 "date": "2026-01-20",
+                "invited_on": "2026-01-05",
                 "start_time": "14:00",
                 "place": "Rådhuset, lokale 2",
                 "address": "Rådhustorvet 1",

@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from templates.builder import DocBuilder  # noqa: E402
+from familyplan_docs._kinds import FAMILY_FACING  # noqa: E402
+from templates.builder import BODY_PT, FAMILY_BODY_PT, DocBuilder  # noqa: E402
 
 LANGS = {"da": "da-DK", "nl": "nl-NL", "sv": "sv-SE", "en": "en-GB"}
 
@@ -48,6 +49,7 @@ def build_one(lang: str, kind: str, out_root: Path = TEMPLATES) -> Path:
         title=t["title"],
         common=common,
         landscape=getattr(module, "LANDSCAPE", False),
+        body_pt=FAMILY_BODY_PT if kind in FAMILY_FACING else BODY_PT,
     )
     module.build(b, t)
     out = out_root / lang / f"{kind}.docx"

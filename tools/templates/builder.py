@@ -7,22 +7,32 @@ generated ``.docx`` files in Word or LibreOffice.
 
 House style: Arial (Liberation Sans in LibreOffice), built-in Title/Heading styles in
 order, tables with a shaded header row that repeats on every page, a header with the
-organization's name, a footer with the confidentiality mark and "page X of Y", the pack's
-language on every run, the document title in the core properties.
+organization's logo (when the pack has one) and name, a footer with the confidentiality mark
+and "page X of Y", the pack's language on every run, the document title in the core
+properties. For print: headings and lead-in lines (ending in ``:``) keep with what follows,
+a table's header row keeps with its first row, no row splits across pages, a signature
+block keeps with the text it signs, and the document ends without an empty paragraph that
+could make a page of its own. For a pen: every table row with a place to write is at least
+:data:`ROW_CM` high, a table over a list offers a set number of rows on a blank form
+(``rows=``, through the ``blank_rows`` filter), and a line such as "Dear {{ p.name }}" or
+"Ends at {{ meeting.end_time }}" gets a line to write on when its value is empty (see
+:meth:`DocBuilder.save`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
@@ -37,7 +47,33 @@ ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DCE6F0"
 LABEL_FILL = "F2F5F9"
 FONT = "Arial"
-TABLE_FONT_PT = 9.5
+BODY_PT = 10.5
+"""The body text's size in documents for professionals."""
+FAMILY_BODY_PT = 11
+"""The body text's size in documents the family reads (``familyplan_docs._kinds.FAMILY_FACING``)."""
+TABLE_FONT_PT = 10
+ROW_CM = 0.9
+"""The least height of a table row with a place to write (a blank form is written by hand)."""
+LINE_CM = 12.0
+"""Where the line to write a name or a time on ends, from the left margin (at most)."""
+SHORT_LIST = 6
+"""A list of at most this many items is kept on one page."""
+TWIPS_PER_CM = 1440 / 2.54
+CELL_PADDING_CM = 0.4
+"""A table cell's left and right padding together (Table Grid: 0.19 cm each side)."""
+LOGO = "organization_logo"
+"""Context name of the pack's logo (``logo.png``), placed in the header; empty without one."""
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_ENDS_WITH_VALUE = re.compile(
+    r"^(?P<label>.*?)\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL
+)
+BLANK_LINE = "{{ '\\t\\u2060' if not (%s)|text else '' }}"
+"""A tab to the paragraph's underlined tab stop when the value *%s* prints nothing.
+
+The word joiner after the tab (invisible; printed only in place of an empty value) makes
+LibreOffice draw the line inside a table cell too, where a tab ending a paragraph is not drawn.
+"""
 
 
 def _set_cell_fill(cell: _Cell, fill: str) -> None:
@@ -72,6 +108,55 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(fld)
 
 
+def _keep(paragraph: Paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _text(element: object) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))  # type: ignore[attr-defined]
+
+
+def _is_control(text: str) -> bool:
+    """A paragraph or row holding only a ``{%p``/``{%tr`` line, removed when rendered."""
+    return text.lstrip().startswith(("{%p", "{%tr"))
+
+
+def _literal(text: str) -> str:
+    """*text* without its Jinja tags: what a blank form prints of it."""
+    return _TAG.sub("", text).strip()
+
+
+def _level(style: str) -> int:
+    """The level of a heading style (the title 0, "Heading 2" 2), else 0."""
+    match = re.fullmatch(r"Heading (\d)", style)
+    return int(match.group(1)) if match else 0
+
+
+def blank_loop(loop: str, rows: int) -> str:
+    """The for-clause *loop* (``a in agreements if ...``) giving *rows* rows on a blank form.
+
+    Puts the ``blank_rows`` filter after the iterable, before an ``if`` clause.
+    """
+    target, _, rest = loop.partition(" in ")
+    depth, quote, cut = 0, "", len(rest)
+    for at, char in enumerate(rest):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and rest.startswith(" if ", at):
+            cut = at
+            break
+    iterable, condition = rest[:cut].strip(), rest[cut:]
+    if not re.fullmatch(r"[\w.]+", iterable):
+        iterable = f"({iterable})"
+    return f"{target} in {iterable}|blank_rows({rows}){condition}"
+
+
 class DocBuilder:
     """A Word template under construction, in the house style.
 
@@ -86,9 +171,12 @@ class DocBuilder:
         title: str,
         common: dict[str, str],
         landscape: bool = False,
+        body_pt: float = BODY_PT,
     ) -> None:
         self.doc = Document()
         self.common = common
+        self.body_pt = body_pt
+        self._filled_rows: set[object] = set()  # rows a blank form never shows
         self._setup_styles(language)
         self._setup_page(landscape)
         props = self.doc.core_properties
@@ -105,7 +193,7 @@ class DocBuilder:
         styles = self.doc.styles
         normal = styles["Normal"]
         normal.font.name = FONT
-        normal.font.size = Pt(10.5)
+        normal.font.size = Pt(self.body_pt)
         normal.paragraph_format.space_after = Pt(4)
         normal.paragraph_format.line_spacing = 1.1
         r_pr = normal.element.get_or_add_rPr()
@@ -140,9 +228,10 @@ class DocBuilder:
             style.font.size = Pt(size)
             style.font.color.rgb = ACCENT
             style.font.bold = True
-            style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+            style.paragraph_format.space_before = Pt({"Title": 0, "Heading 3": 6}.get(name, 12))
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
+            style.paragraph_format.keep_together = True
             rfonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
             if rfonts is not None:
                 for attr in list(rfonts.attrib):
@@ -177,8 +266,15 @@ class DocBuilder:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
         section.header_distance, section.footer_distance = Cm(1.0), Cm(0.9)
         header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = header.add_run(self.common["header"])
+        stops = header.paragraph_format.tab_stops
+        for inherited in header.style.paragraph_format.tab_stops:  # the Header style's
+            stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(
+            section.page_width - section.left_margin - section.right_margin,
+            WD_TAB_ALIGNMENT.RIGHT,
+        )
+        header.add_run(f"{{{{ {LOGO} }}}}")  # the pack's logo.png, if it has one
+        run = header.add_run("\t" + self.common["header"])
         run.font.size = Pt(8.5)
         run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
         footer = section.footer.paragraphs[0]
@@ -203,9 +299,9 @@ class DocBuilder:
         if subtitle:
             self.doc.add_paragraph(subtitle, style="Subtitle")
 
-    def heading(self, text: str, level: int = 1) -> None:
-        """A built-in heading; keep levels in order (1, then 2 …)."""
-        self.doc.add_paragraph(text, style=f"Heading {level}")
+    def heading(self, text: str, level: int = 1) -> Paragraph:
+        """A built-in heading; keep levels in order (1, then 2 …). Keeps with what follows."""
+        return self.doc.add_paragraph(text, style=f"Heading {level}")
 
     def para(
         self,
@@ -217,7 +313,10 @@ class DocBuilder:
         style: str | None = None,
         align: str | None = None,
     ) -> Paragraph:
-        """A paragraph with one run (so Jinja tags inside stay whole)."""
+        """A paragraph with one run (so Jinja tags inside stay whole).
+
+        A lead-in line (its text ends in ``:``) keeps with what follows.
+        """
         p = self.doc.add_paragraph(style=style)
         run = p.add_run(text)
         run.bold, run.italic = bold or None, italic or None
@@ -225,6 +324,8 @@ class DocBuilder:
             run.font.size = Pt(size)
         if align == "center":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if _literal(text).endswith(":"):
+            _keep(p)
         return p
 
     def rich(self, *parts: tuple[str, bool]) -> Paragraph:
@@ -232,6 +333,8 @@ class DocBuilder:
         p = self.doc.add_paragraph()
         for text, bold in parts:
             p.add_run(text).bold = bold or None
+        if _literal("".join(text for text, _ in parts)).endswith(":"):
+            _keep(p)
         return p
 
     def field(self, label: str, value: str) -> Paragraph:
@@ -243,9 +346,17 @@ class DocBuilder:
         self.doc.add_paragraph(tag)
 
     def bullets(self, items: Sequence[str], style: str = "List Bullet") -> None:
-        """A bulleted list (built-in List Bullet style)."""
-        for item in items:
-            self.doc.add_paragraph(item, style=style)
+        """A bulleted list (built-in List Bullet style).
+
+        A short list (up to :data:`SHORT_LIST` items) stays on one page; of a longer one the
+        first two items keep together, and so do the last two, so a page never starts or ends
+        with one item alone.
+        """
+        added = [self.doc.add_paragraph(item, style=style) for item in items]
+        kept = range(len(added) - 1) if len(added) <= SHORT_LIST else {0, len(added) - 2}
+        for at in kept:
+            if 0 <= at < len(added) - 1:
+                _keep(added[at])
 
     def numbered(self, items: Sequence[str]) -> None:
         """A numbered list (built-in List Number style)."""
@@ -260,6 +371,45 @@ class DocBuilder:
     def page_break(self) -> None:
         """Start a new page."""
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def page_footer(self, *, mark: bool = True, total: bool = True) -> None:
+        """Set the footer: the confidentiality mark (unless not *mark*) and the page number.
+
+        With *total* the number reads "page X of Y"; a document of several letters, each its
+        own section numbered from 1, shows "page X" only (LibreOffice has no page count per
+        section).
+        """
+        footer = self.doc.sections[0].footer.paragraphs[0]
+        for child in list(footer._p):
+            if child.tag != qn("w:pPr"):
+                footer._p.remove(child)
+        words = f"{self.common['confidential']}  ·  " if mark else ""
+        footer.add_run(f"{words}{self.common['page']} ").font.size = Pt(8.5)
+        _field(footer, "PAGE")
+        if total:
+            footer.add_run(f" {self.common['of']} ").font.size = Pt(8.5)
+            _field(footer, "NUMPAGES")
+
+    def section_break(self) -> Paragraph:
+        """End a section here: what follows starts on a new page, numbered from 1 again.
+
+        The new section has the same page size, margins, header and footer. Put it inside a
+        ``{%p for %}`` loop (and ``{%p if not loop.last %}``) to give each letter its own.
+        """
+        body_sect = self.doc.sections[-1]._sectPr
+        if body_sect.find(qn("w:pgNumType")) is None:
+            restart = OxmlElement("w:pgNumType")
+            restart.set(qn("w:start"), "1")
+            cols = body_sect.find(qn("w:cols"))
+            if cols is not None:
+                cols.addprevious(restart)
+            else:
+                body_sect.append(restart)
+        p = self.doc.add_paragraph()
+        fmt = p.paragraph_format  # the break's own line is tiny: it never needs a page
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(1)
+        p._p.get_or_add_pPr().append(copy.deepcopy(body_sect))
+        return p
 
     def image(self, expr: str) -> None:
         """A centred paragraph holding an image variable such as ``{{ network_map_image }}``."""
@@ -294,6 +444,7 @@ class DocBuilder:
             if header:
                 run.bold = True
                 _set_cell_fill(cell, HEADER_FILL)
+                _keep(p)  # the header row stays with the first row below it
         if header:
             _row_flag(row, "w:tblHeader")
         return row
@@ -305,40 +456,149 @@ class DocBuilder:
         *,
         loop: str | None = None,
         widths: Sequence[float] | None = None,
+        rows: int | None = None,
+        height_cm: float = ROW_CM,
+        font_pt: float = TABLE_FONT_PT,
+        compact_cm: float | None = None,
     ) -> Table:
         """A table with a repeating header row and one data row per loop element.
 
         ``loop`` is the Jinja for-clause (``a in agreements``) and ``cells`` the data row;
-        without ``loop`` the single data row is fixed. Widths are relative.
+        without ``loop`` the single data row is fixed. Widths are relative, chosen for the
+        columns' content: a column must hold its longest word. ``rows`` is how many rows a
+        blank form offers (else the blank context's default, 3); each data row is at least
+        ``height_cm`` high, room to write by hand. ``font_pt`` sets a smaller type for a table
+        of many columns.
+
+        With ``compact_cm`` (a list that a filled document prints long, such as the other
+        participants in a letter) the loop holds two data rows: a blank form gets the row
+        ``height_cm`` high, a filled document a row at least ``compact_cm`` high
+        (``{%tr if blank %}`` … ``{%tr else %}`` … ``{%tr endif %}``).
         """
         self._keep_with_table()
         table = self._table(len(headers), widths)
         self._add_row(table, headers, header=True)
+        if loop and rows is not None:
+            loop = blank_loop(loop, rows)
+        empty = [""] * (len(headers) - 1)
         if loop:
-            self._add_row(table, [f"{{%tr for {loop} %}}", *[""] * (len(headers) - 1)])
+            self._add_row(table, [f"{{%tr for {loop} %}}", *empty])
+        if compact_cm is not None:
+            self._add_row(table, ["{%tr if blank %}", *empty])
         data = self._add_row(table, cells)
-        data.height = Cm(0.75)  # at least: room to write by hand on a blank form
+        data.height = Cm(height_cm)
+        data.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for cell in data.cells:  # a one-line value sits in the middle of its tall row
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if compact_cm is not None:
+            self._add_row(table, ["{%tr else %}", *empty])
+            filled = self._add_row(table, cells)
+            filled.height = Cm(compact_cm)
+            filled.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in filled.cells:
+                cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+            self._filled_rows.add(filled._tr)
+            self._add_row(table, ["{%tr endif %}", *empty])
         if loop:
-            self._add_row(table, ["{%tr endfor %}", *[""] * (len(headers) - 1)])
+            self._add_row(table, ["{%tr endfor %}", *empty])
+        if font_pt != TABLE_FONT_PT:
+            for row in table.rows:
+                for cell in row.cells:
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(font_pt)
         self.doc.add_paragraph()
         return table
 
     def _keep_with_table(self) -> None:
-        """Keep the paragraph just before a table on the same page as the table's header."""
-        body = self.doc.element.body
-        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
-        if last.tag == qn("w:p"):
-            Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
+        """Keep the paragraph just before a table on the same page as the table's header.
+
+        ``{%p ...%}`` lines are passed over (they are removed when the document is made).
+        """
+        for element in reversed(self.doc.element.body):
+            if element.tag == qn("w:sectPr"):
+                continue
+            if element.tag != qn("w:p"):
+                return
+            if not _is_control(_text(element)):
+                _keep(Paragraph(element, self.doc._body))
+                return
 
     def fields_table(
-        self, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (1, 2)
+        self,
+        rows: Sequence[tuple[str, str]],
+        widths: Sequence[float] = (1, 2),
+        *,
+        compact_cm: float | None = None,
+        across: int = 1,
     ) -> Table:
-        """A two-column table of label / value pairs, labels shaded."""
-        table = self._table(2, widths)
-        for label, value in rows:
-            row = self._add_row(table, [label, value])
-            row.cells[0].paragraphs[0].runs[0].bold = True
-            _set_cell_fill(row.cells[0], LABEL_FILL)
+        """A table of label / value pairs, labels shaded; ``across`` pairs side by side.
+
+        Each row is :data:`ROW_CM` high, room to write by hand. With ``compact_cm`` each row
+        comes twice, as in :meth:`table`: the tall one for a blank form, and one at least
+        ``compact_cm`` high for a filled document. With ``across=2`` the pairs stand two by
+        two (a form's head in half the height); an odd last value spans the row.
+        """
+        table = self._table(2 * across, list(widths) * across)
+        empty = [""] * (2 * across - 1)
+
+        def line(pairs: Sequence[tuple[str, str]], height: float) -> _Row:
+            texts = [text for pair in pairs for text in pair]
+            row = self._add_row(table, texts + [""] * (2 * across - len(texts)))
+            for at in range(0, len(texts), 2):
+                row.cells[at].paragraphs[0].runs[0].bold = True
+                _set_cell_fill(row.cells[at], LABEL_FILL)
+            if len(texts) < 2 * across:  # the last value takes the rest of the row
+                row.cells[len(texts) - 1].merge(row.cells[-1])
+            row.height = Cm(height)
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            return row
+
+        for start in range(0, len(rows), across):
+            pairs = rows[start : start + across]
+            if compact_cm is None:
+                line(pairs, ROW_CM)
+                continue
+            self._add_row(table, ["{%tr if blank %}", *empty])
+            line(pairs, ROW_CM)
+            self._add_row(table, ["{%tr else %}", *empty])
+            self._filled_rows.add(line(pairs, compact_cm)._tr)
+            self._add_row(table, ["{%tr endif %}", *empty])
+        self.doc.add_paragraph()
+        return table
+
+    def fields_line(self, pairs: Sequence[tuple[str, str]]) -> Table:
+        """``Label: value`` pairs side by side on one line (a table without borders).
+
+        For a letter's date and case number: each value empty (a blank form) gets a line to
+        write on, to the right edge of its cell.
+        """
+        table = self._table(len(pairs), None)
+        row = table.add_row()
+        _row_flag(row, "w:cantSplit")
+        for cell, (label, value), width in zip(row.cells, pairs, self._widths, strict=True):
+            cell.width = width
+            p = cell.paragraphs[0]
+            p.paragraph_format.space_after = Pt(0)
+            p.add_run(f"{label}: ").bold = True
+            p.add_run(value)
+        tbl_pr = table._tbl.tblPr
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "nil")
+            borders.append(el)
+        for existing in tbl_pr.findall(qn("w:tblBorders")):
+            tbl_pr.remove(existing)
+        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)  # where ECMA-376 puts it
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tbl_pr.append(margins)
         self.doc.add_paragraph()
         return table
 
@@ -347,6 +607,7 @@ class DocBuilder:
         table = self._table(1, None)
         head = self._add_row(table, [label])
         head.cells[0].paragraphs[0].runs[0].bold = True
+        _keep(head.cells[0].paragraphs[0])  # the label stays with its box
         _set_cell_fill(head.cells[0], LABEL_FILL)
         body = self._add_row(table, [value])
         body.height = Cm(height_cm)
@@ -354,11 +615,19 @@ class DocBuilder:
         return table
 
     def signature(self, labels: Sequence[str]) -> Table:
-        """A signature block: one column per label, a line to sign above each label."""
+        """A signature block: one column per label, a line to sign above each label.
+
+        It keeps with the paragraph before it (the text it signs), and its rows together.
+        """
+        self._keep_with_table()
         table = self._table(len(labels), None)
         space = table.add_row()
         space.height = Cm(1.4)
+        _row_flag(space, "w:cantSplit")
+        for cell in space.cells:
+            _keep(cell.paragraphs[0])
         labels_row = table.add_row()
+        _row_flag(labels_row, "w:cantSplit")
         for cell, label, width in zip(labels_row.cells, labels, self._widths, strict=True):
             cell.width = width
             cell.paragraphs[0].add_run(label).font.size = Pt(9)
@@ -378,6 +647,117 @@ class DocBuilder:
         self.doc.add_paragraph()
         return table
 
+    # --- finishing ---------------------------------------------------------------------
+
+    def _writing_rows(self) -> None:
+        """Make every row with a place to write at least :data:`ROW_CM` high.
+
+        A row has one when a cell prints nothing on a blank form (it is empty or holds only
+        tags); header rows and ``{%tr`` rows are passed over. Rows the kinds made lower are
+        raised too, so the floor holds for every table of every kind.
+        """
+        floor = Cm(ROW_CM)
+        for table in self._tables(self.doc.tables):
+            for row in table.rows:
+                tr_pr = row._tr.trPr
+                if tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None:
+                    continue
+                if row._tr in self._filled_rows:
+                    continue
+                texts = [_text(tc) for tc in row._tr.tc_lst]
+                if any(_is_control(text) for text in texts):
+                    continue
+                if not any(not _literal(text) for text in texts):
+                    continue
+                if row.height is None or row.height < floor:
+                    row.height = floor
+                if row.height_rule is None:
+                    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+    def _tables(self, tables: Sequence[Table]) -> Iterator[Table]:
+        for table in tables:
+            yield table
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from self._tables(cell.tables)
+
+    def _writing_lines(self) -> None:
+        """Give a line that ends in a value ("Dear {{ p.name }}") a line to write on.
+
+        When the value prints nothing (always on a blank form) a tab leads to an underlined
+        tab stop: at :data:`LINE_CM` from the margin (or the text's width), or at the right
+        edge of a table cell. A list item that holds only a value (a bullet of a loop) gets
+        one too; other lines that hold only a value (a table cell, a subtitle) get none.
+        """
+        body = self.doc.element.body
+        for p_el in body.iter(qn("w:p")):
+            text = _text(p_el)
+            if _is_control(text):
+                continue
+            match = _ENDS_WITH_VALUE.match(text)
+            if not match:
+                continue
+            labelled = any(ch.isalpha() for ch in _literal(match["label"]))
+            if not labelled and not self._style(p_el).startswith("List"):
+                continue
+            parent = p_el.getparent()
+            stop: Length = Cm(min(LINE_CM, self.text_width))
+            if parent is not None and parent.tag == qn("w:tc"):
+                width = parent.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                twips = int(width.get(qn("w:w"), "0")) if width is not None else 0
+                stop = Cm(max(twips / TWIPS_PER_CM - CELL_PADDING_CM, 1.0))
+            paragraph = Paragraph(p_el, self.doc._body)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(
+                stop, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
+            )
+            runs = paragraph.runs
+            line = paragraph.add_run(BLANK_LINE % match["expr"].strip())
+            look = runs[-1]._r.rPr if runs else None
+            if look is not None:  # the line takes the look of the value before it
+                line._r.insert(0, copy.deepcopy(look))
+
+    def _lead_ins(self) -> None:
+        """Keep an intro with what it introduces.
+
+        A plain paragraph right after a heading that is followed by a table, a list or a
+        heading of a lower level (a subsection) introduces it: it keeps with that block, as
+        the heading keeps with it. Before a heading of the same level it ends its section.
+        """
+        real = []
+        for element in self.doc.element.body:
+            if element.tag == qn("w:p") and _is_control(_text(element)):
+                continue
+            if element.tag in (qn("w:p"), qn("w:tbl")):
+                real.append(element)
+        for before, element, after in zip(real, real[1:], real[2:], strict=False):
+            if element.tag != qn("w:p") or before.tag != qn("w:p"):
+                continue
+            if not self._style(before).startswith(("Heading", "Title", "Subtitle")):
+                continue
+            if self._style(element).startswith(("Heading", "List", "Title", "Subtitle")):
+                continue
+            deeper = _level(self._style(after)) > _level(self._style(before))
+            if after.tag == qn("w:tbl") or self._style(after).startswith("List") or deeper:
+                _keep(Paragraph(element, self.doc._body))
+
+    def _style(self, element: object) -> str:
+        if getattr(element, "tag", None) != qn("w:p"):
+            return ""
+        return str(Paragraph(element, self.doc._body).style.name)  # type: ignore[arg-type]
+
+    def _no_empty_end(self) -> None:
+        """Make the empty paragraphs at the document's end tiny: they never make a page."""
+        body = self.doc.element.body
+        for element in reversed(body):
+            if element.tag == qn("w:sectPr"):
+                continue
+            if element.tag != qn("w:p") or _text(element).strip():
+                return
+            paragraph = Paragraph(element, self.doc._body)
+            fmt = paragraph.paragraph_format
+            fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(1)
+            return
+
     def save(self, path: Path) -> None:
         """Write the template; drop python-docx's empty first paragraph if unused.
 
@@ -385,7 +765,14 @@ class DocBuilder:
         copy of its en-US styles that Word 2010 wrote beside ``styles.xml``: stale here
         (it lacks every style the builder makes), so its relationship goes and with it the
         part and its content-type override, which python-docx writes only for parts it saves.
+
+        Before writing, the house style for print and pen is applied to the whole
+        document: writing rows, lines to write on, no empty last paragraph.
         """
+        self._writing_rows()
+        self._writing_lines()
+        self._lead_ins()
+        self._no_empty_end()
         body = self.doc.element.body
         first = body[0]
         if first.tag == qn("w:p") and not "".join(first.itertext()).strip():

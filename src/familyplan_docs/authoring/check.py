@@ -32,7 +32,7 @@ from ..packs.discovery import discover, extends_folder, load_pack
 from ..packs.files import check_pack_folder, has_pack_file, read_pack_file
 from ..packs.guards import check_template_file
 from ..packs.pack import CATALOG, MANIFEST, Manifest, Pack, read_manifest
-from ..render.documents import MAP_IMAGE, render_to
+from ..render.documents import LOGO_IMAGE, MAP_IMAGE, render_to
 from ..render.environment import make_environment
 from .docx_scan import DocProblem, DocScan, DocumentScanner
 from .msgids import required_msgids
@@ -147,6 +147,7 @@ def check_pack(pack: Pack, samples: Sequence[Path]) -> list[str]:
     locale_ok = readable is pack
     problems += _missing_kinds(pack)
     problems += _stray_files(pack)
+    problems += _logo(pack)
 
     plans: list[FamilyPlan] = []
     for sample in samples:
@@ -156,7 +157,7 @@ def check_pack(pack: Pack, samples: Sequence[Path]) -> list[str]:
             problems.append(str(exc))
     env = make_environment(readable)
     label_ids = set(required_msgids()) | set(readable.catalog)
-    shape = pack_context_shape(readable, plans, [MAP_IMAGE, *env.globals])
+    shape = pack_context_shape(readable, plans, [MAP_IMAGE, LOGO_IMAGE, *env.globals])
 
     def checker() -> TreeChecker:
         return TreeChecker(shape, env.filters, env.tests, label_ids)
@@ -263,6 +264,15 @@ def _stray_files(pack: Pack) -> list[str]:
             f"the kinds are: {', '.join(KINDS)}"
         )
     return problems
+
+
+def _logo(pack: Pack) -> list[str]:
+    """The problem with the pack's ``logo.png`` (not a small PNG in the pack), if any."""
+    try:
+        pack.logo()
+    except PackError as exc:
+        return [str(exc)]
+    return []
 
 
 def _document_label(pack: Pack, path: Path) -> str:

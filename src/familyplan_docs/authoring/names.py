@@ -54,7 +54,7 @@ LOOP_ATTRIBUTES = frozenset(
 # filters whose result has the shape of their input, or of an element of it
 SAME_FILTERS = frozenset(
     {"default", "d", "list", "sort", "reverse", "unique", "selectattr", "rejectattr",
-     "select", "reject", "batch", "slice"}
+     "select", "reject", "batch", "slice", "blank_rows"}
 )  # fmt: skip
 ITEM_FILTERS = frozenset({"first", "last", "random", "min", "max"})
 TEXT_FILTERS = frozenset(

@@ -48,6 +48,9 @@ class Meeting(Model):
 
     kind: MeetingKind
     date: Date
+    invited_on: Date | None = Field(
+        None, description="When the invitations are sent: the date of the invitation letters."
+    )
     start_time: Time | None = None
     end_time: Time | None = None
     place: Name | None = None

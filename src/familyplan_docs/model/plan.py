@@ -141,6 +141,9 @@ class FamilyPlan(Model):
     coordinators: list[Coordinator] = Field(min_length=1, max_length=MAX_ITEMS)
     supporter: Supporter | None = None
     phase: Phase = Phase.REFERRAL
+    case_number: Name | None = Field(
+        None, description="The municipality's case or file number; printed on the letters."
+    )
     versions: list[PlanVersion] = Field(default_factory=list, max_length=MAX_ITEMS)
     goals: list[Goal] = Field(default_factory=list, max_length=MAX_ITEMS)
     agreements: list[Agreement] = Field(default_factory=list, max_length=MAX_ITEMS)

@@ -6,6 +6,7 @@ text widths come from a callable, so nothing here sets type.
 
 from __future__ import annotations
 
+import bisect
 import math
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -217,3 +218,132 @@ def pack(
                 i += count
             return corners
     return None
+
+
+# --- spreading labels along the arc of one cell -----------------------------------------------
+
+
+def wrap_whole(
+    text: str, max_width: float, max_lines: int, width: Callable[[str], float]
+) -> str | None:
+    """``text`` broken into at most ``max_lines`` lines of ``max_width``, or None.
+
+    Breaks at spaces and after hyphens, like :func:`wrap`, but never cuts: when the text
+    does not fit whole, the answer is None (the caller leaves it out).
+    """
+    if width(text) <= max_width:
+        return text
+    pieces = _tokens(text, max_width, width)
+    if any(width(piece) > max_width for piece, _ in pieces):
+        return None
+    lines: list[str] = []
+    for piece, spaced in pieces:
+        joined = (
+            f"{lines[-1]} {piece}" if lines and spaced else (lines[-1] + piece if lines else piece)
+        )
+        if lines and width(joined) <= max_width:
+            lines[-1] = joined
+        else:
+            lines.append(piece)
+    return "\n".join(lines) if len(lines) <= max_lines else None
+
+
+_ARC_SCAN = 60
+"""How many directions across the quarter a label may take (1.5 degrees apart)."""
+_ARC_DIRECTIONS = [
+    (t, math.cos(t), math.sin(t))
+    for t in ((i + 0.5) / _ARC_SCAN * math.pi / 2 for i in range(_ARC_SCAN))
+]
+_ARC_ROUNDS = 12
+"""Bisection rounds for the even gap between labels."""
+
+
+class _ArcBox:
+    """One label's box on the arc of a quarter ring (first quadrant, data units).
+
+    ``places`` are the directions the box fits in (its centre in the middle of the ring
+    there), each with the smallest and largest direction the box then covers.
+    """
+
+    def __init__(self, w: float, h: float, lo: float, hi: float, margin_v: float) -> None:
+        self.w, self.h = w, h
+        self.lo, self.hi, self.margin_v = lo, hi, margin_v
+        self.places: list[tuple[float, float, float, float]] = []  # t, r, first, last
+        for t, c, s in _ARC_DIRECTIONS:
+            r = self._radius(c, s)
+            if r is not None:
+                u, v = r * c, r * s
+                first = math.atan2(v - h / 2, u + w / 2)
+                last = math.atan2(v + h / 2, u - w / 2)
+                if not self.places or first >= self.places[-1][2]:
+                    self.places.append((t, r, first, last))
+        self.firsts = [place[2] for place in self.places]
+
+    def _radius(self, c: float, s: float) -> float | None:
+        """The radius of the box's centre in the direction of cosine *c* and sine *s* (the
+        middle of what fits there), or None."""
+        a, b = self.w / 2, self.h / 2
+        r_lo = max((GAP + a) / c, (self.margin_v + b) / s)
+        proj = a * c + b * s  # the nearest corner (u0, v0) must be at least lo away
+        disc = proj * proj - (a * a + b * b - self.lo * self.lo)
+        if disc >= 0:
+            r_lo = max(r_lo, proj + math.sqrt(disc))
+        disc = proj * proj - (a * a + b * b - self.hi * self.hi)  # the farthest within hi
+        if disc < 0:
+            return None
+        r_hi = -proj + math.sqrt(disc)
+        return (r_lo + r_hi) / 2 if r_lo <= r_hi else None
+
+    def first_from(self, edge: float) -> tuple[float, float, float, float] | None:
+        """The first place whose box starts at *edge* or after, or None."""
+        at = bisect.bisect_left(self.firsts, edge)
+        return self.places[at] if at < len(self.places) else None
+
+    def corner(self, place: tuple[float, float, float, float]) -> tuple[float, float]:
+        t, r = place[0], place[1]
+        return (r * math.cos(t) - self.w / 2, r * math.sin(t) - self.h / 2)
+
+
+def _on_arc(boxes: Sequence[_ArcBox], gap: float) -> list[tuple[float, float, float, float]] | None:
+    """Places of the boxes in order along the arc, *gap* apart (and half a gap from the
+    dividers), or None when they do not fit."""
+    edge = gap / 2
+    places = []
+    for box in boxes:
+        place = box.first_from(edge)
+        if place is None:
+            return None
+        places.append(place)
+        edge = place[3] + gap
+    return places if edge - gap / 2 <= math.pi / 2 else None
+
+
+def arc_pack(
+    sizes: Sequence[tuple[float, float]],
+    r_in: float,
+    r_out: float,
+    margin_v: float,
+    font_size: float,
+) -> list[tuple[float, float]] | None:
+    """Lower left corners for boxes of ``sizes`` spread evenly along one quarter ring.
+
+    The boxes follow the arc in order, each in the middle of the ring where it fits, with
+    the largest even gap between them (so a few people are spread over the whole sector,
+    not bunched in a corner). ``None`` when they do not fit in one lane along the arc.
+    """
+    if not sizes:
+        return []
+    boxes = [_ArcBox(w, h, r_in + GAP, r_out - GAP, margin_v) for w, h in sizes]
+    least = HGAP_EM * font_size / PT_PER_UNIT / max(r_out, 1e-9)
+    if _on_arc(boxes, least) is None:
+        return None
+    lo, hi = least, math.pi / 2
+    for _ in range(_ARC_ROUNDS):
+        middle = (lo + hi) / 2
+        if _on_arc(boxes, middle) is None:
+            hi = middle
+        else:
+            lo = middle
+    places = _on_arc(boxes, lo)
+    assert places is not None
+    return [box.corner(place) for box, place in zip(boxes, places, strict=True)]

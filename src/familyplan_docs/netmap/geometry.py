@@ -46,10 +46,15 @@ class Measure:
         self._setter = setter
         self._px = px_per_unit
         self._boxes: dict[tuple[str, Style, HAlign, VAlign], Box] = {}
+        self._widths: dict[tuple[str, Style], float] = {}
 
     def width(self, line: str, style: Style) -> float:
         """The width of one line of text (shaped and kerned)."""
-        return self._setter.width(line, style) / self._px
+        key = (line, style)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = self._setter.width(line, style) / self._px
+        return found
 
     def box(self, text: str, style: Style, ha: HAlign, va: VAlign) -> Box:
         """The extent ``(x0, y0, x1, y1)`` of ``text`` drawn at the point ``(0, 0)``."""

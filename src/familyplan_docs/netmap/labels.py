@@ -106,7 +106,12 @@ CHIP_PAD = 1.5 / PT_PER_UNIT
 def place_ring_label(
     measure: Measure, ring: Closeness, radii: Radii, text: str
 ) -> list[PlacedLabel]:
-    """A ring's name, small, on the divider to the right of the centre."""
+    """A ring's name on the divider to the right of the centre, on a white ground.
+
+    As large as fits the ring's width (on one line at 8.5 or 8 pt, else on up to
+    two lines down to 5 pt); a name
+    too long even for that is shortened rather than left out, so every ring is named.
+    """
     if not text.strip():
         return []
     r_in, r_out = radii.ring(ring)
@@ -116,11 +121,15 @@ def place_ring_label(
     def fits(box: Box) -> bool:
         return box[2] - box[0] <= room
 
-    sizes = (6.5, 6.0, 5.5, 5.0)
-    wrapped, font, box = _fit_block(
-        measure, text, sizes, 400, "italic", (room,), 2, "center", "center", fits
+    sizes = (8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)
+    wrapped, font, box = _fit_block(  # one line, if it can be read
+        measure, text, sizes[:2], 400, "normal", (room,), 1, "center", "center", fits
     )
-    if not fits(box):
+    if ELLIPSIS in wrapped or not fits(box):
+        wrapped, font, box = _fit_block(
+            measure, text, sizes, 400, "normal", (room,), 2, "center", "center", fits
+        )
+    if not wrapped or not fits(box):
         return []
     placed = (box[0] + x, box[1], box[2] + x, box[3])
     texts = (PlacedText(wrapped, x, 0.0, font, "center", "center", RING_COLOUR, chip=True),)

@@ -52,7 +52,16 @@ from .._ooxml import (
 )
 from .files import _LINK, check_pack_folder, read_pack_file
 
-__all__ = ["TemplatePackage", "check_template_file", "load_template", "xml_problem"]
+__all__ = [
+    "PNG_SIGNATURE",
+    "TemplatePackage",
+    "check_logo_file",
+    "check_template_file",
+    "load_template",
+    "xml_problem",
+]
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _DOCTYPES = tuple(
     "<!DOCTYPE".encode(codec)
@@ -296,3 +305,18 @@ def xml_problem(data: bytes) -> str | None:
         encoding = declared.group(1).decode("ascii")
         return f"is in the encoding {encoding}; save the document again in Word (UTF-8)"
     return None
+
+
+def check_logo_file(path: str | Path) -> bytes:
+    """Return the bytes of a pack's logo, refusing anything but a small PNG in the pack.
+
+    The logo must be a regular file directly in its pack's folder (not a link that could
+    lead out of it), at most :data:`familyplan_docs._limits.MAX_LOGO_BYTES`, and a PNG
+    image. Raises :class:`FileNotFoundError` when there is none, and :class:`PackError`
+    naming the file otherwise.
+    """
+    path = Path(path)
+    data = read_pack_file(path.parent, path.name, _limits.MAX_LOGO_BYTES)
+    if not data.startswith(PNG_SIGNATURE):
+        raise PackError(f"{path}: the logo is not a PNG image; save it as PNG (logo.png)")
+    return data

@@ -35,8 +35,11 @@ OTHER_MSGIDS: tuple[str, ...] = (
     "network_map.alt",
     "network_map.alt_blank",
     "network_map.centre_blank",
+    "logo.alt",
+    "logo.alt_blank",
 )
-"""Labels used by the rendering code itself; ``network_map.alt`` takes {family} and {count}."""
+"""Labels used by the rendering code itself; ``network_map.alt`` takes {family} and {count},
+``logo.alt`` (the alt text of the pack's logo) takes {organization}."""
 
 __all__ = ["LABELLED_ENUMS", "OTHER_MSGIDS", "label_id"]
 

@@ -29,11 +29,12 @@ from .._errors import PackError, UnknownChoiceError
 from .._kinds import KINDS
 from .._text import fill, illegal_character
 from .files import has_pack_file, read_pack_file
-from .guards import check_template_file
+from .guards import check_logo_file, check_template_file
 from .rules import TABLES, PackRules, merge_tables, parse_rules
 
 __all__ = [
     "CATALOG",
+    "LOGO",
     "MANIFEST",
     "PACK_NAME",
     "Manifest",
@@ -44,6 +45,8 @@ __all__ = [
 
 MANIFEST = "pack.toml"
 CATALOG = "messages.po"
+LOGO = "logo.png"
+"""The organization's logo in a pack (optional): shown in letterheads and on the flyer."""
 
 PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 """What a pack's name (and the name a pack ``extends``) looks like: ``da``, ``da-acme``."""
@@ -244,6 +247,17 @@ class Pack:
                 return candidate
         tried = ", ".join(str(p.path) for p in self.chain())
         raise PackError(f"pack {self.name!r} has no {kind}.docx (looked in: {tried})")
+
+    def logo(self) -> bytes | None:
+        """The organization's logo (``logo.png``) of this pack or its nearest ancestor.
+
+        None when no pack in the chain has one. Raises :class:`PackError` when the file is
+        not a small PNG inside the pack (see :func:`.guards.check_logo_file`).
+        """
+        for pack in self.chain():
+            if has_pack_file(pack.path, LOGO):
+                return check_logo_file(pack.path / LOGO)
+        return None
 
     def own_catalog(self) -> dict[str, str]:
         """Return this pack's own translated catalog entries (msgid → msgstr)."""

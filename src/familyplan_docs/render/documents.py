@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
+from xml.sax.saxutils import quoteattr
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -45,6 +46,12 @@ from .values import Record, id_numbers_shown
 
 MAP_IMAGE = "network_map_image"
 """Context name of the drawn network map; computed only for templates that use it."""
+
+LOGO_IMAGE = "organization_logo"
+"""Context name of the pack's logo (``logo.png``), with its alt text; empty without one."""
+
+LOGO_HEIGHT = Mm(9)
+"""How tall the logo is placed (in the page header, and on the flyer)."""
 
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _XML_PARTS = (".xml", ".rels", ".vml", ".svg")
@@ -91,6 +98,31 @@ def _network_map(tpl: DocxTemplate, plan: FamilyPlan | None, pack: Pack) -> tupl
     else:
         alt = pack.gettext("network_map.alt_blank")
     return InlineImage(tpl, io.BytesIO(png), width=Mm(160)), alt
+
+
+class _AltImage(InlineImage):  # type: ignore[misc]
+    """docxtpl's ``InlineImage`` with its own alt text (``descr``) on the drawing."""
+
+    def __init__(self, tpl: Any, image: io.BytesIO, alt: str, height: Any) -> None:
+        super().__init__(tpl, image, height=height)
+        self.alt = alt
+
+    def _insert_image(self) -> str:
+        self.image_descriptor.seek(0)  # the same image may be placed more than once
+        xml = str(super()._insert_image())
+        return xml.replace("<wp:docPr ", f"<wp:docPr descr={quoteattr(self.alt)} ", 1)
+
+
+def _logo(tpl: Any, plan: FamilyPlan | None, pack: Pack) -> Any:
+    """The pack's logo as an image with its alt text, or an empty text without one."""
+    data = pack.logo()
+    if data is None:
+        return ""
+    if plan:
+        alt = pack.format("logo.alt", {"organization": plan.organization.name})
+    else:
+        alt = pack.gettext("logo.alt_blank")
+    return _AltImage(tpl, io.BytesIO(data), alt, LOGO_HEIGHT)
 
 
 def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
@@ -176,6 +208,7 @@ def _render_document(
         job = compiled.start()
         if compiled.mentions(MAP_IMAGE):
             context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
+        context[LOGO_IMAGE] = _logo(job, plan, pack)
         job.render(context, target, alt_text=alt)
         return
     # a template only plain docxtpl renders faithfully; read as the guard measured it
@@ -183,6 +216,7 @@ def _render_document(
     tpl.init_docx()
     if MAP_IMAGE in tpl.get_xml():
         context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
+    context[LOGO_IMAGE] = _logo(tpl, plan, pack)
     with render_budget():  # the render limits hold for the document as a whole
         tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:

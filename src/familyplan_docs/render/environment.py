@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from ..packs.labels import LABELLED_ENUMS, label_id
 from ..packs.pack import Pack
-from .budget import active_budget
+from .budget import active_budget, safe_range
 from .filters import guard_filter
 from .predict import check_text_size
 from .sandbox import BudgetedEnvironment
@@ -101,6 +101,16 @@ class Formatter:
         texts = (self.text(v) for v in values)
         return sep.join([t for t in texts if t])
 
+    def blank_rows(self, values: Any, count: int) -> Any:
+        """On a blank form *count* empty rows to write in; on a filled document the list itself.
+
+        ``{%tr for a in agreements|blank_rows(10) %}`` gives a blank form ten rows to write
+        on (every element a :class:`Blank`) and a filled document one row per agreement.
+        """
+        if isinstance(values, Blank):
+            return [Blank() for _ in safe_range(count)]
+        return values
+
     def text(self, value: Any) -> str:
         """Any value as the text a document shows."""
         if value is None or isinstance(value, Blank):
@@ -133,9 +143,10 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
     """Return the sandboxed, autoescaping environment used to render *pack*'s templates.
 
     Filters: ``date(fmt)``, ``time(fmt)``, ``number(fmt)``, ``label``, ``text``,
-    ``joined(sep)``. Every render runs within a budget (:func:`._budget.render_budget`): time,
-    characters made, loop turns, list sizes and numbers are bounded
-    (:mod:`familyplan_docs._limits`), and going over raises :class:`._budget.RenderLimitError`.
+    ``joined(sep)``, ``blank_rows(count)``. Every render runs within a budget
+    (:func:`._budget.render_budget`): time, characters made, loop turns, list sizes and
+    numbers are bounded (:mod:`familyplan_docs._limits`), and going over raises
+    :class:`._budget.RenderLimitError`.
     """
     fmt = Formatter(pack)
 
@@ -165,6 +176,7 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
         label=fmt.label,
         text=fmt.text,
         joined=fmt.joined,
+        blank_rows=fmt.blank_rows,
     )
     env.filters = {name: guard_filter(name, func) for name, func in env.filters.items()}
     return env

@@ -196,6 +196,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("meetings", (
         _c("number", Kind.NUMBER, 10, help=True),
         _c("kind", Kind.ENUM, 24, enum="meeting_kind"), _c("date", Kind.DATE, _DATE),
+        _c("invited_on", Kind.DATE, _DATE, help=True),
         _c("start_time", Kind.TIME, 9), _c("end_time", Kind.TIME, 9),
         _c("place", width=_NAME), _c("address", Kind.LONG, 28),
         _c("directions", Kind.LONG, 28), _c("leader", width=_NAME),
@@ -308,6 +309,7 @@ INSTRUCTIONS_SHEET = "instructions"
 PLAN_SECTIONS: tuple[tuple[str, tuple[Column, ...]], ...] = (
     ("plan", (
         _c("country", Kind.COUNTRY, help=True), _c("phase", Kind.ENUM, enum="phase"),
+        _c("case_number", help=True),
     )),
     ("organization", (
         _c("organization.name", help=True), _c("organization.programme", help=True),

@@ -17,7 +17,11 @@ Rows = dict[str, list[dict[str, Any]]]
 
 def plan_values(plan: FamilyPlan) -> dict[str, Any]:
     """Return the plan sheet's values by field key (``organization.name`` …)."""
-    values: dict[str, Any] = {"country": plan.country, "phase": plan.phase}
+    values: dict[str, Any] = {
+        "country": plan.country,
+        "phase": plan.phase,
+        "case_number": plan.case_number,
+    }
     for prefix, part in (
         ("organization", plan.organization),
         ("family", plan.family),

@@ -200,6 +200,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["group_professionals"], t["role"], t["contact"]],
         ["{{ p.name }}", "{{ [p.function, p.organization]|joined }}", contact("p")],
         loop=f"p in meeting.professionals if blank or ({PROFESSIONAL})",
+        rows=6,
         widths=widths,
     )
     gap(b, 6)

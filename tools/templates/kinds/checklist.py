@@ -55,7 +55,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["network_meeting"], MEETING),
             (t["supporter"], "{{ [supporter.name, supporter.relation]|joined }}"),
             (t["next_meeting"], "{{ meeting.next_meeting }}"),
-        ]
+        ],
+        widths=(1.9, 2),
+        across=2,
     )
     b.para(t["intro"])
     if "intro_heading" in t:  # the drejebog's introduction (Danish pack)
@@ -86,7 +88,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
                     "{{ [p.phone, p.email]|joined('\\n') }}",
                 ],
                 loop="p in meeting.participants",
-                widths=[3.6, 5.6, 7.8],
+                widths=[3.4, 5.3, 8.3],
             )
 
     b.heading(t["follow_up"]["heading"])

@@ -13,37 +13,8 @@ ROLES = ("citizen", "bridge", "coordination")
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the coordinator role template."""
     b.title(t["title"], t["subtitle"])
-    b.fields_table(
-        [
-            (t["family"], "{{ family.name }}"),
-            (t["lead"], "{{ [coordinator.name, coordinator.profession]|joined }}"),
-            (t["lead_contact"], "{{ [coordinator.phone, coordinator.email]|joined }}"),
-        ]
-    )
+    b.fields_table([(t["family"], "{{ family.name }}")], compact_cm=0.5)
     b.para(t["intro"])
-
-    b.heading(t["icm_heading"])
-    b.para(t["icm_intro"])
-    b.bullets(t["icm_points"])
-
-    b.heading(t["roles_heading"])
-    b.para(t["roles_intro"])
-    for role in ROLES:
-        b.heading(t[f"{role}_heading"], 2)
-        b.para(t[f"{role}_intro"])
-        for task in t[f"{role}_tasks"]:
-            b.para(task["task"], bold=True).paragraph_format.keep_with_next = True
-            b.bullets(task["points"])
-
-    b.heading(t["mandate_heading"])
-    b.para(t["mandate_intro"])
-    b.bullets(t["mandate_points"])
-    b.para(t["confidentiality"])
-
-    b.heading(t["direction_heading"])
-    b.para(t["direction_intro"])
-    b.fields_table([(t["direction"], "{{ family.direction }}")])
-    b.note_box(t["self_reliance"], value="{{ family.self_reliance }}", height_cm=2.5)
 
     b.heading(t["contacts_heading"])
     b.para(t["contacts_intro"]).paragraph_format.keep_with_next = True
@@ -55,5 +26,30 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ [c.phone, c.email]|joined('\\n') }}",
         ],
         loop="c in coordinators",
-        widths=[4, 5.2, 7.8],
+        rows=2,
+        widths=[3.7, 5.0, 8.3],
+        compact_cm=0.5,
     )
+
+    b.heading(t["icm_heading"])
+    b.para(t["icm_intro"])
+    b.bullets(t["icm_points"])
+
+    b.heading(t["roles_heading"])
+    b.para(t["roles_intro"])
+    for role in ROLES:
+        b.heading(t[f"{role}_heading"], 2)
+        b.para(t[f"{role}_intro"])
+        for task in t[f"{role}_tasks"]:
+            b.heading(task["task"], 3)  # a real heading: tagged as one in the PDF
+            b.bullets(task["points"])
+
+    b.heading(t["mandate_heading"])
+    b.para(t["mandate_intro"])
+    b.bullets(t["mandate_points"])
+    b.para(t["confidentiality"])
+
+    b.heading(t["direction_heading"])
+    b.para(t["direction_intro"])
+    b.fields_table([(t["direction"], "{{ family.direction }}")])
+    b.note_box(t["self_reliance"], value="{{ family.self_reliance }}", height_cm=2.5)

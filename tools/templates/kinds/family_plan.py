@@ -16,7 +16,7 @@ from templates.builder import DocBuilder
 from templates.kinds._changes import changes
 from templates.kinds._consent import tag
 
-CONTACT = "{{ [%s.phone, %s.email]|joined }}"
+CONTACT = "{{ [%s.phone, %s.email]|joined('\\n') }}"
 
 
 def contact(var: str) -> str:
@@ -172,6 +172,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["goal"], t["when"], t["who"], t["status"]],
         ["{{ g.goal }}", "{{ g.by_when }}", "{{ g.who }}", "{{ g.status }}"],
         loop="g in goals",
+        rows=6,
         widths=[8, 2.6, 3.4, 2.6],
     )
 
@@ -187,6 +188,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ a.checked_by }}",
         ],
         loop="a in agreements",
+        rows=10,
         widths=[7, 3.4, 2.4, 2.2, 2.6],
     )
     if "safety_heading" in t:
@@ -201,16 +203,14 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     for group in groups:
         relation_header = t["relation"] if group == "personal" else t["department"]
         b.heading(t[f"network_{group}"], 2)
-        value = (
-            "{{ n.relation }}"
-            if group == "personal"
-            else "{{ [n.organization, n.department]|joined }}"
-        )
-        b.table(
-            [t["name"], relation_header, t["contact"], t["contribution"]],
-            ["{{ n.name }}", value, contact("n"), "{{ n.contribution }}"],
+        value = "n.relation" if group == "personal" else "[n.organization, n.department]|joined"
+        b.table(  # name and department in one column: the e-mail needs its width
+            [f"{t['name']} / {relation_header}", t["contact"], t["contribution"]],
+            [f"{{{{ [n.name, {value}]|joined('\\n') }}}}", contact("n"), "{{ n.contribution }}"],
             loop=f"n in network_{group}",
-            widths=[3.6, 4, 4.2, 5.2],
+            rows=5,
+            widths=[5.0, 6.7, 5.3],
+            font_pt=9,
         )
     if "direction_heading" in t:
         direction(b, t)
@@ -227,7 +227,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ i.end }}",
         ],
         loop="i in interventions",
+        rows=6,
         widths=[3.2, 6.4, 1.8, 2.2, 2.2, 2.2],
+        font_pt=9,
     )
 
     if "composition_heading" not in t:
@@ -236,12 +238,13 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             [t["name"], t["situation"]],
             ["{{ m.full_name }}", "{{ m.current_situation }}"],
             loop="m in members",
+            rows=6,
             widths=[4, 13],
         )
 
     b.heading(t["action_heading"])
     b.para(t["action_intro"])
-    b.control("{%p for ap in action_plans %}")
+    b.control("{%p for ap in action_plans|blank_rows(6) %}")  # seed 004: six persons
     b.heading(t["action_person"] + " {{ ap.person.full_name }}", 2)
     b.table(
         [t["intervention"], t["purpose"], t["goal"], t["responsible_support"], t["who_does_what"]],
@@ -253,7 +256,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ r.who_does_what }}",
         ],
         loop="r in ap.items",
-        widths=[3.4, 3.4, 3.4, 3.2, 3.6],
+        widths=[3.7, 3.6, 2.9, 3.0, 3.8],
+        font_pt=9,
     )
     b.control("{%p endfor %}")
 

@@ -1,61 +1,176 @@
-"""Tool 4: the flyer for the family — the offer, the coordinator, how to meet, where we are."""
+"""Tool 4: the flyer for the family — one A4 page in large type, with a pictogram.
+
+The programme's name in a band at the top (the organization's logo and name are in the
+page header, as on every document), the headline, what the offer is beside a drawing of a
+family, what the coordinator does with the family, a box asking the family to call, and
+whom to call (the team's phone and the coordinators), and where to find the team: address,
+e-mail, website and opening hours.
+No confidentiality mark and no page number: the flyer is handed out and holds no family
+data. A blank flyer keeps lines to write the organization's details on.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from templates.builder import DocBuilder
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from templates.builder import ACCENT, LABEL_FILL, DocBuilder
+
+PICTURE = Path(__file__).resolve().parents[1] / "art" / "family.png"
+"""The pictogram (``tools/templates/art/draw_family.py`` draws it)."""
+BODY_PT = 12
+"""Large type: the flyer's body text."""
+HEADING_PT = 16
+PICTURE_CM = 4.8
 
 
-def _public_footer(b: DocBuilder) -> None:
-    """Drop the confidentiality mark: the flyer is handed out and holds no family data."""
+def _no_borders(table: Table) -> None:
+    """Take every border off *table* (a layout grid, not a form)."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    for existing in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(existing)
+    tbl_pr.append(borders)
+
+
+def _fill(cell: _Cell, colour: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _grid(b: DocBuilder, widths: Sequence[float], *, borders: bool = False) -> list[_Cell]:
+    """A one-row layout table with columns *widths* (cm); its cells, to write into."""
+    table = b._table(len(widths), widths)
+    row = table.add_row()
+    trpr = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    trpr.append(cant)
+    for cell, width in zip(row.cells, b._widths, strict=True):
+        cell.width = width
+    if not borders:
+        _no_borders(table)
+    b.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+    return list(row.cells)
+
+
+def _write(
+    cell: _Cell,
+    text: str,
+    *,
+    style: str | None = None,
+    size: float | None = None,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+) -> Paragraph:
+    """A paragraph at the end of *cell* (its first, empty one is used first)."""
+    first = cell.paragraphs[0]
+    if len(cell.paragraphs) == 1 and not first.runs:
+        p = first
+        if style:
+            p.style = style
+    else:
+        p = cell.add_paragraph(style=style)
+    run = p.add_run(text)
+    run.bold = bold or None
+    if size:
+        run.font.size = Pt(size)
+    if colour is not None:
+        run.font.color.rgb = colour
+    return p
+
+
+def _footer(b: DocBuilder) -> None:
+    """No mark and no page number: a flyer is one public page."""
     footer = b.doc.sections[0].footer.paragraphs[0]
-    footer.runs[0].text = f"{b.common['page']} "
+    for child in list(footer._p):
+        if child.tag != qn("w:pPr"):
+            footer._p.remove(child)
+
+
+def _styles(b: DocBuilder) -> None:
+    styles = b.doc.styles
+    styles["Normal"].font.size = Pt(BODY_PT)
+    styles["Normal"].paragraph_format.space_after = Pt(3)
+    for name, size in (("Heading 1", HEADING_PT), ("Heading 2", 13.5)):
+        styles[name].font.size = Pt(size)
+        styles[name].paragraph_format.space_before = Pt(8)
+        styles[name].paragraph_format.space_after = Pt(3)
+    styles["Title"].font.size = Pt(24)
+    section = b.doc.sections[0]  # no footer: the page may reach further down
+    section.top_margin, section.bottom_margin = Cm(1.7), Cm(1.2)
+    section.footer_distance = Cm(0.5)
 
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the flyer template (plain language, addressed to the family)."""
-    _public_footer(b)
-    b.title(t["title"], "{{ [organization.programme, organization.name]|joined(' – ') }}")
+    _styles(b)
+    _footer(b)
 
-    b.heading(t["offer_heading"])
-    b.control("{%p if not blank and organization.programme %}")
-    b.para(t["offer_name"])
+    b.control("{%p if blank or organization.programme %}")
+    (band,) = _grid(b, [1], borders=False)
+    _fill(band, LABEL_FILL)
+    _write(band, "{{ organization.programme }}", size=15, bold=True, colour=ACCENT)
+    band.paragraphs[0].paragraph_format.space_before = Pt(3)
     b.control("{%p endif %}")
-    b.para(t["offer_text"])
-    b.para(t["offer_goal"])
+    b.title(t["title"])
+
+    text, picture = _grid(b, [11.2, PICTURE_CM + 0.6])
+    _write(text, t["offer_heading"], style="Heading 1").paragraph_format.space_before = Pt(0)
+    _write(text, t["offer_text"])
+    _write(text, t["offer_goal"])
+    picture.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    shape = picture.paragraphs[0].add_run().add_picture(str(PICTURE), width=Cm(PICTURE_CM))
+    shape._inline.docPr.set("descr", t["picture_alt"])
+    shape._inline.docPr.set("title", t["picture_alt"])
 
     b.heading(t["coordinator_heading"])
     b.para(t["coordinator_text"])
-    b.para(t["coordinator_with_you"]).paragraph_format.keep_with_next = True
+    b.para(t["coordinator_with_you"])
     b.bullets(t["coordinator_points"])
 
-    b.heading(t["more_heading"])
-    b.para(t["more_intro"]).paragraph_format.keep_with_next = True
-    b.bullets(t["more_points"])
-
-    b.heading(t["meet_heading"])
-    b.para(t["meet_text"])
-
-    b.page_break()
-    b.heading(t["find_heading"])
-    b.fields_table(
-        [
-            (t["address"], "{{ organization.address }}"),
-            (t["phone"], "{{ organization.phone }}"),
-            (t["email"], "{{ organization.email }}"),
-            (t["website"], "{{ organization.website }}"),
-        ],
-        widths=(1, 3),
+    (box,) = _grid(b, [1], borders=True)
+    _fill(box, LABEL_FILL)
+    _write(box, t["meet_heading"], style="Heading 1").paragraph_format.space_before = Pt(2)
+    _write(box, t["meet_text"])
+    call = _write(box, f"{t['call']}: ", size=16, bold=True, colour=ACCENT)
+    call.add_run("{{ organization.phone }}").font.size = Pt(16)
+    call.runs[-1].bold = True
+    call.runs[-1].font.color.rgb = ACCENT
+    _write(box, t["coordinators_heading"], style="Heading 2").paragraph_format.keep_with_next = True
+    _write(box, t["coordinators_intro"]).paragraph_format.keep_with_next = True
+    box.add_paragraph("{%p for c in coordinators|blank_rows(2) %}")
+    box.add_paragraph(
+        "{{ [[c.name, c.profession]|joined, c.phone]|joined(': ') }}", style="List Bullet"
     )
-    b.heading(t["hours_heading"], 2)
-    b.bullet_loop("h in organization.opening_hours", "{{ h }}")
+    box.add_paragraph("{%p endfor %}")
 
-    b.heading(t["coordinators_heading"])
-    b.para(t["coordinators_intro"]).paragraph_format.keep_with_next = True
-    b.table(
-        [t["name"], t["profession"], t["phone"]],
-        ["{{ c.name }}", "{{ c.profession }}", "{{ c.phone }}"],
-        loop="c in coordinators",
-        widths=[6, 6, 5],
-    )
+    where, hours = _grid(b, [10.2, 7.2])
+    _write(where, t["find_heading"], style="Heading 1")
+    for label, value in (
+        (t["address"], "{{ organization.address }}"),
+        (t["email"], "{{ organization.email }}"),
+        (t["website"], "{{ organization.website }}"),
+    ):
+        p = _write(where, f"{label}:", bold=True)
+        p.runs[0].add_break()  # the value on a line of its own, at a smaller size
+        p.add_run(value).font.size = Pt(BODY_PT - 1)
+    _write(hours, t["hours_heading"], style="Heading 1")
+    hours.add_paragraph("{%p for h in organization.opening_hours|blank_rows(2) %}")
+    hours.add_paragraph("{{ h }}", style="List Bullet")
+    hours.add_paragraph("{%p endfor %}")

@@ -2,7 +2,8 @@
 
 One letter per invited professional the family's sharing consent covers (the meeting's
 participants outside the family, leaving out the coordinators, who send it, the supporter,
-relatives and friends and the meeting leader), each on its own page: the purpose of the
+relatives and friends and the meeting leader), each in its own section, so each starts on a
+new page and is numbered from 1: the letter's date and the case number, the purpose of the
 family plan and the meeting, date, time and place, the other participants (contact details
 of professionals only, never the family's), the recipient's role,
 the agenda a week before, the plan followed up every three months, a replacement if
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from templates.builder import DocBuilder
-from templates.kinds.agenda import NAMES, WHEN, gap, keep, roomy, variant
+from templates.kinds.agenda import NAMES, WHEN, gap, keep, together, variant
 
 RECIPIENTS = (
     "{%p set recipients = meeting.professionals"
@@ -48,20 +49,26 @@ TITLE = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the invitation template."""
+    b.page_footer(total=False)  # each letter is a section of its own, numbered from 1
+    styles = b.doc.styles  # a letter is set closer than a report, to fit on one page
+    styles["Normal"].paragraph_format.space_after = Pt(3)
+    styles["Heading 1"].paragraph_format.space_before = Pt(8)
     for line in (*NAMES[:2], RECIPIENTS, NONE_COVERED):
         b.control(line)
     b.title(TITLE % (t["title_fgc"], t["title"]))
     b.para(t["none_covered"])
     b.control("{%p endif %}")
     b.control(LETTERS)
-    title = TITLE % (t["title_fgc"], t["title"])
-    b.control("{%p if loop.first %}")
-    b.title(title)
-    b.control("{%p else %}")
-    b.title(title)
-    b.doc.paragraphs[-1].paragraph_format.page_break_before = True  # each letter on a new page
-    b.control("{%p endif %}")
+    b.title(TITLE % (t["title_fgc"], t["title"]))
+    b.doc.paragraphs[-1].runs[0].font.size = Pt(18)  # a letter's headline, not a report's
     b.para("{{ family.name }}", style="Subtitle")
+    b.fields_line(
+        [
+            (t["letter_date"], "{{ meeting.invited_on|date('long') }}"),
+            (t["case_number"], "{{ case_number }}"),
+        ]
+    )
+    gap(b, 4)
     b.para(t["greeting"] + " {{ p.name }}")
     b.para(t["intro"])
     variant(b, lambda: b.para(t["purpose_fgc"]), lambda: b.para(t["purpose"]))
@@ -73,8 +80,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["leader"], "{{ meeting.leader }}"),
         ],
         widths=(1, 2.8),
+        compact_cm=0.5,
     )
-    roomy(fields)
+    together(fields)
     gap(b, 4)
 
     b.heading(t["role_heading"])
@@ -84,7 +92,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     variant(b, lambda: b.para(t["role_fgc"]), lambda: b.para(t["role"]))
 
     b.heading(t["others_heading"])
-    others = b.table(
+    b.table(  # a compact list in a filled letter, so the letter fits on one page
         [t["name"], t["function"], t["contact"]],
         [
             "{{ o.name }}",
@@ -92,13 +100,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             OTHERS_CONTACT,
         ],
         loop="o in meeting.participants if blank or o.name != p.name",
+        rows=8,
         widths=[3.5, 5.6, 7.9],
+        font_pt=9,
+        compact_cm=0.5,
     )
-    others.rows[2].height = Cm(0.6)
-    for row in others.rows:  # a compact list, so a letter fits on one page
-        for cell in row.cells:
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(9)
     gap(b, 4)
 
     b.heading(t["practical_heading"])
@@ -110,7 +116,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     if "programme" in t:  # the offer in a few words (the Danish letter's last paragraph)
         b.para(t["programme"], size=8.5)
     closing = b.para(t["closing"])
-    closing.paragraph_format.space_before = Pt(10)
+    closing.paragraph_format.space_before = Pt(6)
     keep(closing)
     keep(
         b.para(
@@ -121,5 +127,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para("{{ [coordinator.phone, coordinator.email]|joined }}")
     b.control("{%p if blank %}")
     b.signature([t["signature"]])
+    b.control("{%p endif %}")
+    b.control("{%p if not loop.last %}")
+    b.section_break()
     b.control("{%p endif %}")
     b.control("{%p endfor %}")

@@ -90,6 +90,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["col_no"], t["col_item"], t["col_notes"]],
         ["{{ loop.index }}", "{{ item.title }}", "{{ item.notes }}"],
         loop="item in meeting.agenda",
+        rows=9,  # the standard agenda (agenda.toml standard_network) has nine items
         widths=[1.2, 6, 9.8],
     )
     agenda.rows[2].height = Cm(1)
@@ -104,6 +105,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["name_department"], t["what_works"], t["challenges"]],
         ["{{ [r.name, r.department]|joined }}", "{{ r.what_works }}", "{{ r.challenges }}"],
         loop="r in meeting.rounds",
+        rows=6,
         widths=[4.4, 6.3, 6.3],
     )
     rounds.rows[2].height = Cm(1.5)
@@ -120,6 +122,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["content"], t["responsible"], t["deadline"]],
         ["{{ a.content }}", "{{ a.responsible }}", "{{ a.deadline }}"],
         loop=THIS_MEETING,
+        rows=10,
         widths=[9.4, 4.6, 3],
     )
     gap(b, 4)

@@ -31,6 +31,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             [t["name"], t["closeness"], t["relation"], t["contribution"]],
             ["{{ n.name }}", "{{ n.closeness }}", "{{ n.relation }}", "{{ n.contribution }}"],
             loop=f"n in {people}",
-            widths=[3.3, 2.4, 4.4, 6.9],
+            rows=4,
+            widths=[3.0, 2.1, 3.9, 8.0],
+            compact_cm=0.6,  # a filled map's list stays on one page
+            font_pt=9,
         )
         b.control("{%p endif %}")

@@ -47,7 +47,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["network_meeting"], MEETING),
             (t["place"], "{{ [meeting.place, meeting.address]|joined }}"),
         ],
-        widths=(1, 2.4),
+        widths=(2.3, 2),
+        across=2,
     )
     roomy(fields)
 

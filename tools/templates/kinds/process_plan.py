@@ -25,7 +25,7 @@ CURRENT = "{% for p in phases %}{% if p.current %}{{ p.phase }}{% endif %}{% end
 
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the process plan template."""
-    b.title(t["title"], "{{ family.name }}")
+    b.title(t["title"])  # the family's name is the first field, not also a subtitle
     b.fields_table(
         [
             (t["family"], "{{ family.name }}"),
@@ -33,7 +33,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             (t["current_phase"], CURRENT),
             (t["version"], "{{ version.version }}"),
             (t["review"], "{{ version.review_date }}"),
-        ]
+        ],
+        compact_cm=0.5,
     )
     b.para(t["intro"])
     b.bullets([t["duration_1"], t["duration_2"], t["duration_3"]])
@@ -46,11 +47,14 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ["{{ p.phase }}", PHASE_OF.format(n=t["phase"]), "{% if p.current %}"],
         loop="p in phases",
         widths=[8, 3, 5],
+        compact_cm=0.5,
     )
-    # the current step in bold: each tag stays whole in its own run
-    status = table.rows[2].cells[2].paragraphs[0]
-    status.add_run(t["status_now"]).bold = True
-    status.add_run(f"{{% elif p.past %}}{t['status_past']}{{% endif %}}")
+    # the current step in bold: each tag stays whole in its own run (in both data rows)
+    for row in table.rows:
+        status = row.cells[2].paragraphs[0]
+        if status.text == "{% if p.current %}":
+            status.add_run(t["status_now"]).bold = True
+            status.add_run(f"{{% elif p.past %}}{t['status_past']}{{% endif %}}")
 
     b.heading(t["phases_heading"])
     for phase, steps in STEPS.items():
@@ -77,6 +81,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ],
         loop="v in versions",
         widths=[2.4, 3.2, 3.2, 3.2, 3.6],
+        compact_cm=0.5,
     )
 
     b.heading(t["meetings_heading"])
@@ -85,5 +90,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["meeting"], t["date"], t["time"], t["place"]],
         ["{{ m.kind }}", "{{ m.date }}", "{{ m.start_time }}", "{{ m.place }}"],
         loop="m in meetings",
+        rows=10,  # a year: phone, screening, meetings 1 and 2, network meeting, follow-ups, exit
         widths=[6, 3.4, 2, 5.6],
+        compact_cm=0.5,
     )
