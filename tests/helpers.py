@@ -192,8 +192,8 @@ def docx_text(path: Path) -> str:
                         parts.append(el.text or "")
                     elif el.tag == f"{W}br":
                         parts.append("\n")
-                    else:
-                        parts.append("\t")
+                    elif el.getparent() is not None and el.getparent().tag == f"{W}r":
+                        parts.append("\t")  # a tab in the text, not a tab stop of the paragraph
                 lines.append("".join(parts))
     return "\n".join(lines)
 
@@ -209,14 +209,21 @@ def make_docx(path: Path, *paragraphs: str) -> Path:
 
 
 def make_pack(
-    folder: Path, name: str, *, extends: str | None = "da", locale: str = "da_DK"
+    folder: Path,
+    name: str,
+    *,
+    extends: str | None = "da",
+    locale: str = "da_DK",
+    extra: str = "",
 ) -> Path:
-    """Write a pack.toml into *folder* (documents are added by the caller)."""
+    """Write a pack.toml into *folder*, ending with the TOML *extra* (documents are added by
+    the caller)."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [f'name = "{name}"', f'locale = "{locale}"', 'version = "0.1"']
     if extends:
         lines.append(f'extends = "{extends}"')
-    (folder / "pack.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n" + extra
+    (folder / "pack.toml").write_text(text, encoding="utf-8")
     return folder
 
 

@@ -152,6 +152,7 @@ def test_the_readme_states_every_limit() -> None:
         "MAX_MANIFEST_BYTES": "256 KiB",
         "MAX_CATALOG_BYTES": "1 MiB",
         "MAX_EXTENDS_DEPTH": "16",
+        "MAX_LOGO_BYTES": "2 MiB",
         "RENDER_SECONDS": "60 s",
         "RENDER_MAX_CHARS": "100,000,000",
         "RENDER_MAX_ITERATIONS": "10,000,000",

@@ -19,13 +19,14 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 def _paragraph(p: ElementTree.Element) -> str:
     out = []
-    for el in p.iter():
-        if el.tag == f"{W}t":
-            out.append(el.text or "")
-        elif el.tag == f"{W}tab":
-            out.append("\t")
-        elif el.tag in (f"{W}br", f"{W}cr"):
-            out.append("\n")
+    for run in p.iter(f"{W}r"):  # a paragraph's tab stops (w:pPr/w:tabs/w:tab) are not text
+        for el in run:
+            if el.tag == f"{W}t":
+                out.append(el.text or "")
+            elif el.tag == f"{W}tab":
+                out.append("\t")
+            elif el.tag in (f"{W}br", f"{W}cr"):
+                out.append("\n")
     return "".join(out)
 
 

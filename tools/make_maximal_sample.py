@@ -205,6 +205,7 @@ def _meetings(rng: random.Random, members: list[dict[str, Any]]) -> list[dict[st
                 ],
                 "team_dialogue": _text(rng, 8, 2),
                 "next_meeting": _day(14 * i + 14),
+                "invited_on": _day(14 * i - 21),
                 "notes": _text(rng, 8, 2),
                 "convenor": participants[3]["name"],
                 "minute_taker": participants[4]["name"],
@@ -336,6 +337,7 @@ def build() -> dict[str, Any]:
             "email": "lone.dahl@post.dk.example",
         },
         "phase": "follow_up",
+        "case_number": "27.24.00-G01-0001-26",
         "versions": [
             {
                 "version": version,

@@ -15,7 +15,7 @@ from familyplan_docs.authoring.docx_scan import DocumentScanner
 from familyplan_docs.authoring.shapes import pack_context_shape, probe_plan
 from familyplan_docs.authoring.tree import TreeChecker
 from familyplan_docs.packs.builtin import templates_root
-from familyplan_docs.render.documents import render_to
+from familyplan_docs.render.documents import LOGO_IMAGE, MAP_IMAGE, render_to
 from familyplan_docs.render.environment import make_environment
 from tests.helpers import TINY, docx_text, make_docx, make_pack
 
@@ -338,7 +338,7 @@ def test_a_template_that_fails_only_when_rendering_is_reported(tmp_path: Path) -
 def test_the_scanner_lists_what_each_document_uses() -> None:
     pack = load_pack("da")
     env = make_environment(pack)
-    shape = pack_context_shape(pack, [], ["network_map_image"])
+    shape = pack_context_shape(pack, [], [MAP_IMAGE, LOGO_IMAGE])
     scanner = DocumentScanner(env, lambda: TreeChecker(shape, env.filters, env.tests, []))
     scan = scanner.scan(pack.document("family_plan"))
     assert scan.clean

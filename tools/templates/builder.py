@@ -25,6 +25,7 @@ import copy
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -42,6 +43,15 @@ _AFTER_TBL_BORDERS = (
     "w:tblPrChange",
 )  # fmt: skip
 """What follows ``w:tblBorders`` in ``w:tblPr`` (ECMA-376 Part 1, 17.4.60)."""
+
+
+def set_table_borders(tbl_pr: Any, borders: Any) -> None:
+    """Give a table's properties *tbl_pr* the ``w:tblBorders`` *borders*, replacing any it
+    had, in the place ECMA-376 gives it (after ``w:tblInd``, before ``w:shd`` …)."""
+    for existing in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(existing)
+    tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
+
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DCE6F0"
@@ -589,16 +599,16 @@ class DocBuilder:
             el = OxmlElement(f"w:{edge}")
             el.set(qn("w:val"), "nil")
             borders.append(el)
-        for existing in tbl_pr.findall(qn("w:tblBorders")):
-            tbl_pr.remove(existing)
-        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)  # where ECMA-376 puts it
+        set_table_borders(tbl_pr, borders)
         margins = OxmlElement("w:tblCellMar")
         for edge in ("left", "right"):
             el = OxmlElement(f"w:{edge}")
             el.set(qn("w:w"), "0")
             el.set(qn("w:type"), "dxa")
             margins.append(el)
-        tbl_pr.append(margins)
+        for existing in tbl_pr.findall(qn("w:tblCellMar")):
+            tbl_pr.remove(existing)
+        tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
         self.doc.add_paragraph()
         return table
 
@@ -640,10 +650,7 @@ class DocBuilder:
             el.set(qn("w:val"), "single" if edge == "insideH" else "nil")
             el.set(qn("w:sz"), "6")
             borders.append(el)
-        for existing in tbl_pr.findall(qn("w:tblBorders")):
-            tbl_pr.remove(existing)
-        # in the place ECMA-376 gives it (CT_TblPr): after w:tblInd, before w:shd …
-        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
+        set_table_borders(tbl_pr, borders)
         self.doc.add_paragraph()
         return table
 
@@ -849,9 +856,7 @@ class DocBuilder:
             el.set(qn("w:sz"), "6")
             el.set(qn("w:color"), "808080")
             borders.append(el)
-        for existing in tbl_pr.findall(qn("w:tblBorders")):
-            tbl_pr.remove(existing)
-        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)  # where ECMA-376 puts it
+        set_table_borders(tbl_pr, borders)
         self.doc.add_paragraph()
         return table
 

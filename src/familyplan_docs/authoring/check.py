@@ -148,6 +148,10 @@ def check_pack(pack: Pack, samples: Sequence[Path]) -> list[str]:
     problems += _missing_kinds(pack)
     problems += _stray_files(pack)
     problems += _logo(pack)
+    try:
+        _ = pack.style
+    except PackError as exc:
+        problems.append(str(exc))
 
     plans: list[FamilyPlan] = []
     for sample in samples:

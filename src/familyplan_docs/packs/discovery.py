@@ -230,6 +230,7 @@ def _load_chain(
     for path, manifest in reversed(chain):
         pack = Pack(manifest=manifest, path=path, parent=pack)
         pack.own_catalog()  # a broken catalog breaks the pack now, not halfway through a job
+        _ = pack.style  # and so does a broken [style] or [glossary]
     assert pack is not None
     return pack
 

@@ -37,9 +37,12 @@ OTHER_MSGIDS: tuple[str, ...] = (
     "network_map.centre_blank",
     "logo.alt",
     "logo.alt_blank",
+    "time.range",
+    "time.at",
 )
 """Labels used by the rendering code itself; ``network_map.alt`` takes {family} and {count},
-``logo.alt`` (the alt text of the pack's logo) takes {organization}."""
+``logo.alt`` (the alt text of the pack's logo) takes {organization}, ``time.range`` (a
+meeting's start and end) takes {start} and {end}, ``time.at`` (a start only) {start}."""
 
 __all__ = ["LABELLED_ENUMS", "OTHER_MSGIDS", "label_id"]
 

@@ -31,6 +31,7 @@ from .._text import fill, illegal_character
 from .files import has_pack_file, read_pack_file
 from .guards import check_logo_file, check_template_file
 from .rules import TABLES, PackRules, merge_tables, parse_rules
+from .style import STYLE_TABLES, LanguageStyle, merge_style, parse_style
 
 __all__ = [
     "CATALOG",
@@ -65,6 +66,8 @@ class Manifest:
     settings: dict[str, Any]
     rules: dict[str, Any] = field(default_factory=dict)
     """The raw ``[consent]``, ``[consent_sharing]`` and ``[consent_data]`` tables."""
+    style: dict[str, Any] = field(default_factory=dict)
+    """The raw ``[style]`` and ``[glossary]`` tables (:mod:`.style`)."""
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -129,6 +132,7 @@ def _manifest(path: Path, data: dict[str, Any]) -> Manifest:
         legal=dict(legal),
         settings=dict(settings),
         rules={key: data[key] for key in TABLES if key in data},
+        style={key: data[key] for key in STYLE_TABLES if key in data},
     )
 
 
@@ -207,6 +211,17 @@ class Pack:
         for pack in reversed(self.chain()):
             tables = merge_tables(tables, pack.manifest.rules)
         return parse_rules(tables, str(self.path / MANIFEST))
+
+    @cached_property
+    def style(self) -> LanguageStyle:
+        """The language conventions (:mod:`.style`), the parent's overridden key by key.
+
+        Raises :class:`PackError` naming the pack.toml and key of a bad value.
+        """
+        tables: dict[str, Any] = {}
+        for pack in reversed(self.chain()):
+            tables = merge_style(tables, pack.manifest.style)
+        return parse_style(tables, str(self.path / MANIFEST))
 
     def chain(self) -> list[Pack]:
         """Return this pack and its ancestors, nearest first."""

@@ -52,8 +52,11 @@ class Formatter:
         self._memo[key] = text
         return text
 
-    def date(self, value: Any, fmt: str = "medium") -> str:
-        """A date in the pack's locale; *fmt* is short, medium, long, full or a CLDR pattern."""
+    def date(self, value: Any, fmt: str | None = None) -> str:
+        """A date in the pack's locale; *fmt* is short, medium, long, full or a CLDR pattern,
+        else the pack's ``[style] date``, else medium."""
+        if fmt is None:
+            fmt = self.pack.style.date or "medium"
         if type(value) is date and type(fmt) is str:
             key = (date, value, fmt)
             known = self._memo.get(key)
@@ -66,11 +69,23 @@ class Formatter:
             return str(format_date(value, fmt, locale=self.locale))
         return "" if value is None or isinstance(value, Blank) else str(value)
 
-    def time(self, value: Any, fmt: str = "short") -> str:
-        """A time of day in the pack's locale."""
+    def time(self, value: Any, fmt: str | None = None) -> str:
+        """A time of day in the pack's locale: *fmt* (short, medium or a CLDR pattern), else
+        the pack's ``[style] time`` pattern, else the locale's short time."""
         if isinstance(value, time):
-            return str(format_time(value, fmt, locale=self.locale))
+            pattern = fmt if type(fmt) is str else self.pack.style.time or "short"
+            return str(format_time(value, pattern, locale=self.locale))
         return "" if value is None or isinstance(value, Blank) else str(value)
+
+    def time_range(self, start: Any, end: Any = None) -> str:
+        """A meeting's time as the pack writes it: ``time.range`` with a start and an end
+        (e.g. "kl. 09.00–11.00"), ``time.at`` with a start only; nothing without a start."""
+        if not isinstance(start, time):
+            return "" if start is None or isinstance(start, Blank) else str(start)
+        if isinstance(end, time):
+            values = {"start": self.time(start), "end": self.time(end)}
+            return self.pack.format("time.range", values)
+        return self.pack.format("time.at", {"start": self.time(start)})
 
     def number(self, value: Any, fmt: str | None = None) -> str:
         """A number in the pack's locale (decimal separator, grouping)."""
@@ -143,7 +158,7 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
     """Return the sandboxed, autoescaping environment used to render *pack*'s templates.
 
     Filters: ``date(fmt)``, ``time(fmt)``, ``number(fmt)``, ``label``, ``text``,
-    ``joined(sep)``, ``blank_rows(count)``. Every render runs within a budget
+    ``joined(sep)``, ``time_range(end)``, ``blank_rows(count)``. Every render runs within a budget
     (:func:`._budget.render_budget`): time, characters made, loop turns, list sizes and
     numbers are bounded (:mod:`familyplan_docs._limits`), and going over raises
     :class:`._budget.RenderLimitError`.
@@ -176,6 +191,7 @@ def make_environment(pack: Pack) -> SandboxedEnvironment:
         label=fmt.label,
         text=fmt.text,
         joined=fmt.joined,
+        time_range=fmt.time_range,
         blank_rows=fmt.blank_rows,
     )
     env.filters = {name: guard_filter(name, func) for name, func in env.filters.items()}

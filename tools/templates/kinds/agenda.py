@@ -26,12 +26,12 @@ meeting's: an empty value prints nothing but is not ``true``."""
 HAS_AGENDA = "{%p if meeting.agenda|selectattr('title', 'string')|list %}"
 """The meeting has agenda items of its own (never on a blank form)."""
 
-TIMES = "{{ [meeting.start_time, meeting.end_time]|joined(' – ') }}"
+TIMES = "{{ meeting.start_time|time_range(meeting.end_time) }}"
 
 DAY = "[meeting.date|date('EEEE'), meeting.date]|joined(' ')"
 """The weekday and the date of the meeting, e.g. "tirsdag 8. dec. 2026" (an expression)."""
 
-WHEN = f"{{{{ [{DAY}, [meeting.start_time, meeting.end_time]|joined(' – ')]|joined(', ') }}}}"
+WHEN = f"{{{{ [{DAY}, meeting.start_time|time_range(meeting.end_time)]|joined(', ') }}}}"
 """Weekday, date and time of the meeting on one line (nothing on a blank form)."""
 
 COORDINATOR = "{{ [coordinator.name, coordinator.phone, coordinator.email]|joined }}"

@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from templates.builder import ACCENT, LABEL_FILL, DocBuilder
+from templates.builder import ACCENT, LABEL_FILL, DocBuilder, set_table_borders
 
 PICTURE = Path(__file__).resolve().parents[1] / "art" / "family.png"
 """The pictogram (``tools/templates/art/draw_family.py`` draws it)."""
@@ -40,9 +40,7 @@ def _no_borders(table: Table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    for existing in tbl_pr.findall(qn("w:tblBorders")):
-        tbl_pr.remove(existing)
-    tbl_pr.append(borders)
+    set_table_borders(tbl_pr, borders)
 
 
 def _fill(cell: _Cell, colour: str) -> None:

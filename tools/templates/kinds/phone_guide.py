@@ -28,9 +28,10 @@ def find_meetings() -> list[str]:
     ]
 
 
-def when(var: str, t: dict[str, Any]) -> str:
-    """Date and start time of meeting *var*, e.g. ``14. sep. 2026, kl. 10.00``."""
-    return f"{{{{ [{var}.date, {var}.start_time]|joined('{t['at']}') }}}}"
+def when(var: str) -> str:
+    """Date and start time of meeting *var*, e.g. ``14. sep. 2026, kl. 10.00`` (the time as
+    the pack's ``time.at`` writes it)."""
+    return f"{{{{ [{var}.date, {var}.start_time|time_range]|joined(', ') }}}}"
 
 
 INTERPRETER = (
@@ -74,7 +75,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [
             (t["family"], "{{ family.name }}"),
             (t["caller"], "{{ ns.phone.leader or coordinator.name }}"),
-            (t["call_when"], when("ns.phone", t)),
+            (t["call_when"], when("ns.phone")),
         ],
         height_cm=0.8,
     )
@@ -101,7 +102,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     tall_fields(
         b,
         [
-            (t["call_when"], when("ns.phone", t)),
+            (t["call_when"], when("ns.phone")),
             (t["caller"], "{{ ns.phone.leader }}"),
             (
                 t["spoke_with"],
@@ -118,7 +119,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         b,
         [
             (t["date"], "{{ ns.screening.date or ns.phone.next_meeting }}"),
-            (t["time"], "{{ [ns.screening.start_time, ns.screening.end_time]|joined('–') }}"),
+            (t["time"], "{{ ns.screening.start_time|time_range(ns.screening.end_time) }}"),
             (t["place"], "{{ [ns.screening.place, ns.screening.address]|joined }}"),
             (t["interpreter_need"], INTERPRETER),
             (t["directions"], "{{ ns.screening.directions }}"),

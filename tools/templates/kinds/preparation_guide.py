@@ -15,8 +15,7 @@ from templates.builder import DocBuilder
 from templates.kinds.agenda import DAY, HAS_AGENDA, gap, keep, roomy, together
 
 MEETING = (
-    f"{{{{ [meeting.kind, {DAY}, [meeting.start_time, meeting.end_time]|joined(' – ')]"
-    "|joined(', ') }}"
+    f"{{{{ [meeting.kind, {DAY}, meeting.start_time|time_range(meeting.end_time)]|joined(', ') }}}}"
 )
 """The meeting being prepared (usually the network meeting): kind, day, date and time."""
 

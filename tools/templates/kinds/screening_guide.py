@@ -21,7 +21,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         b,
         [
             (t["family"], "{{ family.name }}"),
-            (t["meeting_when"], when("ns.screening", t)),
+            (t["meeting_when"], when("ns.screening")),
             (t["place"], "{{ [ns.screening.place, ns.screening.address]|joined }}"),
         ],
         height_cm=0.8,
