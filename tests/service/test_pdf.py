@@ -1,4 +1,5 @@
-"""PDF through the service: the documents converted by LibreOffice, as a zip or alone."""
+"""PDF through the service: the documents converted by LibreOffice, as a zip, alone, or as
+the one case file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 import zipfile
 
 import httpx
+import pikepdf
 import pytest
 
 from familyplan_docs.service.options import ServiceConfig
@@ -32,6 +34,12 @@ def test_format_pdf_gives_the_pdfs_alone_or_as_a_zip() -> None:
             assert sorted(archive.namelist()) == ["agenda.pdf", "flyer.pdf"]
             assert all(archive.read(name).startswith(b"%PDF-") for name in archive.namelist())
         formats = http.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]
-        assert {"docx", "pdf"} == set(
+        assert {"docx", "pdf", "bundle"} == set(
             next(p for p in formats["parameters"] if p["name"] == "format")["schema"]["enum"]
         )
+        case_file = http.post("/v1/blank?locale=da&kinds=agenda,flyer&format=bundle")
+        assert case_file.status_code == 200
+        assert case_file.headers["content-type"] == "application/pdf"
+        with pikepdf.open(io.BytesIO(case_file.content)) as pdf:
+            titles = [item.title for item in pdf.open_outline().root]
+        assert len(titles) == 2  # one bookmark per document, in toolbox order

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import _limits
-from ..delivery.pdf import convert_to_pdf, find_soffice
+from ..delivery.pdf import Bundle, convert_to_pdf, find_soffice
 
 __all__ = ["pdf_available", "set_timeout", "to_pdf"]
 
@@ -29,10 +29,11 @@ def pdf_available() -> bool:
     return find_soffice() is not None
 
 
-def to_pdf(documents: Sequence[Path], out_dir: Path) -> list[Path]:
-    """Convert *documents* to PDF into *out_dir*; returns the PDFs in the same order.
+def to_pdf(documents: Sequence[Path], out_dir: Path, bundle: Bundle | None = None) -> list[Path]:
+    """Convert *documents* to PDF into *out_dir*; returns the PDFs in the same order, then
+    the case file ``bundle.pdf`` when *bundle* is given.
 
     Raises :class:`~familyplan_docs.ToolMissingError` without LibreOffice and
     :class:`familyplan_docs._errors.ConversionError` when a document does not convert.
     """
-    return convert_to_pdf(documents, out_dir, timeout=_timeout, retries=1)
+    return convert_to_pdf(documents, out_dir, bundle=bundle, timeout=_timeout, retries=1)

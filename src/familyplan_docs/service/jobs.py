@@ -41,6 +41,8 @@ from .._errors import (
 from .._input import load_plan
 from ..delivery.calendar import meeting_invitation
 from ..delivery.distribute import distribute as distribute_plan
+from ..delivery.pdf import bundle_for
+from ..delivery.pdf.bundle import BUNDLE_NAME
 from ..model.load import plan_from_json
 from ..model.plan import FamilyPlan
 from ..render.budget import render_budget
@@ -278,37 +280,46 @@ def _render(
     kinds: tuple[str, ...] | None,
     pdf: bool,
     zip_name: str,
+    bundle: bool = False,
 ) -> Made:
     shelf, settings = _state()
     if plan is None:
         pack, family_pack = shelf.pick(locale or "", "locale"), None
     else:
         pack, family_pack = shelf.for_plan(plan, locale)
+    to_pdf = convert.to_pdf if pdf or bundle else None
+    if bundle:
+        to_pdf = functools.partial(convert.to_pdf, bundle=bundle_for(plan, pack))
     with _folder(settings) as folder:
         with render_budget(settings.render_seconds):  # one budget for the whole request
             written = render_documents(
-                plan,
-                pack,
-                folder / "out",
-                kinds,
-                to_pdf=convert.to_pdf if pdf else None,
-                family_pack=family_pack,
+                plan, pack, folder / "out", kinds, to_pdf=to_pdf, family_pack=family_pack
             )
+        if bundle:  # the case file alone: every document in one PDF
+            case_file = [path for path in written if path.name == BUNDLE_NAME]
+            return _answer(case_file, True, zip_name)
         chosen = [path for path in written if path.suffix == (".pdf" if pdf else ".docx")]
         return _answer(chosen, kinds is not None and len(kinds) == 1, zip_name)
 
 
 @_job
-def documents(body: bytes, locale: str | None, kinds: tuple[str, ...] | None, pdf: bool) -> Outcome:
-    """A plan's documents: *kinds* (all when None) as .docx, or as PDF with *pdf*."""
+def documents(
+    body: bytes,
+    locale: str | None,
+    kinds: tuple[str, ...] | None,
+    pdf: bool,
+    bundle: bool = False,
+) -> Outcome:
+    """A plan's documents: *kinds* (all when None) as .docx, as PDF with *pdf*, or as the
+    one case file ``bundle.pdf`` with *bundle*."""
     plan_ = plan_from_json(body, source="request")
-    return _render(plan_, locale, kinds, pdf, "documents.zip")
+    return _render(plan_, locale, kinds, pdf, "documents.zip", bundle)
 
 
 @_job
-def blank(locale: str, kinds: tuple[str, ...] | None, pdf: bool) -> Outcome:
-    """Blank forms of the pack *locale*."""
-    return _render(None, locale, kinds, pdf, "blank.zip")
+def blank(locale: str, kinds: tuple[str, ...] | None, pdf: bool, bundle: bool = False) -> Outcome:
+    """Blank forms of the pack *locale* (as .docx, PDF, or the one case file with *bundle*)."""
+    return _render(None, locale, kinds, pdf, "blank.zip", bundle)
 
 
 @_job

@@ -83,7 +83,7 @@ def _ref(name: str) -> dict[str, str]:
 def add_routes(app: FastAPI, service: Service) -> None:
     """Add every route of the service to *app*."""
     limits = service.config.limits
-    formats = ["docx", "pdf"] if service.pdf else ["docx"]
+    formats = ["docx", "pdf", "bundle"] if service.pdf else ["docx"]
     secured: dict[str, Any] = {} if service.keys.open else {"security": [{BEARER: []}]}
     guard = problems(401) if not service.keys.open else {}
 
@@ -109,7 +109,8 @@ def add_routes(app: FastAPI, service: Service) -> None:
     p_format = param(
         "format",
         {"type": "string", "enum": formats, "default": "docx"},
-        "docx, or pdf when this server has LibreOffice",
+        "docx; pdf (PDF/A-2b + PDF/UA-1) or bundle (one case-file PDF of every document, a "
+        "bookmark each) when this server has LibreOffice",
     )
     document_types = [jobs.ZIP, jobs.DOCX] + ([jobs.PDF] if service.pdf else [])
     documents_200 = binary_response(
@@ -129,12 +130,13 @@ def add_routes(app: FastAPI, service: Service) -> None:
             raise invalid("locale", str(exc)) from None
         return value
 
-    def pdf_of(request: Request) -> bool:
+    def format_of(request: Request) -> tuple[bool, bool]:
+        """Whether the answer is PDF, and whether it is the one case file (``bundle``)."""
         value = request.query_params.get("format", "docx")
         if value not in formats:
             note = "" if service.pdf else " (this server has no LibreOffice)"
             raise invalid("format", f"one of {', '.join(formats)}{note}")
-        return value == "pdf"
+        return value != "docx", value == "bundle"
 
     async def plan_json(request: Request, *, required: bool) -> bytes:
         return await read_body(
@@ -266,9 +268,10 @@ def add_routes(app: FastAPI, service: Service) -> None:
     async def documents(request: Request) -> Response:
         check_params(request, ("locale", "kinds", "format"))
         locale = locale_of(request, required=False)
-        kinds, pdf = parse_kinds(request.query_params.get("kinds")), pdf_of(request)
+        kinds, (pdf, bundle) = parse_kinds(request.query_params.get("kinds")), format_of(request)
         body = await plan_json(request, required=True)
-        return await run(request, "/v1/documents", jobs.documents, body, locale, kinds, pdf)
+        job = jobs.documents
+        return await run(request, "/v1/documents", job, body, locale, kinds, pdf, bundle)
 
     @app.post(
         "/v1/blank",
@@ -289,8 +292,8 @@ def add_routes(app: FastAPI, service: Service) -> None:
     async def blank(request: Request) -> Response:
         check_params(request, ("locale", "kinds", "format"))
         locale = locale_of(request, required=True)
-        kinds, pdf = parse_kinds(request.query_params.get("kinds")), pdf_of(request)
-        return await run(request, "/v1/blank", jobs.blank, locale, kinds, pdf)
+        kinds, (pdf, bundle) = parse_kinds(request.query_params.get("kinds")), format_of(request)
+        return await run(request, "/v1/blank", jobs.blank, locale, kinds, pdf, bundle)
 
     @app.post(
         "/v1/workbook",
