@@ -50,7 +50,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         [t["what"], t["with_whom"], t["contact"], t["until"]],
         ["{{ x.what }}", "{{ x.who }}", "{{ x.contact }}", "{{ x.until|date('long') }}"],
         loop="x in closing.continues",
-        widths=[6, 4, 4.4, 2.6],
+        widths=[5.2, 4.6, 4.6, 2.6],
     )
 
     b.heading(t["evaluation_heading"])

@@ -48,13 +48,13 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ["☐", "{{ o.name }}"],
         loop="o in ((c.department_options + c.party_options) if not c.given else "
         "(c.department_options + c.party_options)|selectattr('ticked')|list)",
-        widths=[1.6, 15.4],
+        widths=[2.4, 14.6],  # room for the header ('Stoppen', 'Stoppa')
     )
     b.table(
         [t["stop"], t["info_kind"]],
         ["☐", "{{ o.name }}"],
         loop="o in c.information_options if not c.given or o.ticked",
-        widths=[1.6, 15.4],
+        widths=[2.4, 14.6],  # room for the header ('Stoppen', 'Stoppa')
     )
 
     b.heading(t["from_heading"])

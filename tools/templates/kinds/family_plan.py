@@ -228,7 +228,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ],
         loop="i in interventions",
         rows=6,
-        widths=[3.2, 6.4, 1.8, 2.2, 2.2, 2.2],
+        widths=[3.0, 6.0, 1.6, 2.6, 2.0, 2.0],  # 'Uppföljning' whole
         font_pt=9,
     )
 

@@ -42,7 +42,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ g.next_step }}",
         ],
         loop="g in goals",
-        widths=[5, 2.4, 2.4, 3.8, 3.4],
+        widths=[4.4, 2.2, 2.2, 4.1, 4.1],
     )
     b.heading(t["agreements_heading"])
     b.table(
@@ -63,7 +63,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             "{{ a.checked_by }}",
         ],
         loop="a in agreements",
-        widths=[5.4, 2.8, 2.2, 2.2, 2.2, 2.2],
+        widths=[4.8, 2.6, 2.4, 2.2, 2.2, 2.8],  # 'Controleert' whole
     )
 
     b.heading(t["questions_heading"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from templates.builder import DocBuilder
 from templates.kinds.agenda import NAMES, WHEN, gap, keep, together, variant
@@ -50,9 +50,11 @@ TITLE = "{%% if meeting.private_time is true %%}%s{%% else %%}%s{%% endif %%}"
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the invitation template."""
     b.page_footer(total=False)  # each letter is a section of its own, numbered from 1
-    styles = b.doc.styles  # a letter is set closer than a report, to fit on one page
+    section = b.doc.sections[0]  # a letter is set closer than a report, to fit on one page
+    section.top_margin, section.bottom_margin = Cm(1.6), Cm(1.4)
+    styles = b.doc.styles
     styles["Normal"].paragraph_format.space_after = Pt(3)
-    styles["Heading 1"].paragraph_format.space_before = Pt(8)
+    styles["Heading 1"].paragraph_format.space_before = Pt(6)
     for line in (*NAMES[:2], RECIPIENTS, NONE_COVERED):
         b.control(line)
     b.title(TITLE % (t["title_fgc"], t["title"]))
