@@ -71,7 +71,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         ]
     )
     gap(b, 4)
-    b.para(t["greeting"] + " {{ p.name }}")
+    # the greeting as the language writes it: "{name}" where the name goes ("Beste {name},"),
+    # else the name follows it ("Kære" → "Kære Birgitte Lund")
+    greeting = t["greeting"]
+    name = "{{ p.name }}"
+    b.para(greeting.replace("{name}", name) if "{name}" in greeting else f"{greeting} {name}")
     b.para(t["intro"])
     variant(b, lambda: b.para(t["purpose_fgc"]), lambda: b.para(t["purpose"]))
     keep(b.para(t["invite"]))
