@@ -12,7 +12,7 @@ writes a time of day are decisions of the pack, written down as data::
     avoid = ["De", "Dem"]     # whole words, case-sensitive, no document may contain
 
     [glossary]                # one term per concept, and the names it must not get
-    coordinator = { term = "familiekoordinator", avoid = ["sagsbehandler"] }
+    coordinator = { term = "familiekoordinator", avoid = ["casemanager"] }
 
 The documents use ``date`` and ``time`` when a template does not name a format;
 :meth:`LanguageStyle.problems`
