@@ -612,17 +612,47 @@ class DocBuilder:
         self.doc.add_paragraph()
         return table
 
-    def note_box(self, label: str, *, value: str = "", height_cm: float = 4.0) -> Table:
-        """A framed box with a bold label, to write in by hand (or filled with *value*)."""
+    def note_box(
+        self, label: str, *, value: str = "", height_cm: float = 4.0, compact_cm: float = 1.0
+    ) -> Table:
+        """A framed box with a bold label, to write in by hand (or filled with *value*).
+
+        When *value* is one ``{{ expression }}``, a document where it holds text prints the
+        box only as tall as the text (at least *compact_cm*); a blank form, or a document
+        without it, keeps the *height_cm* to write in.
+        """
         table = self._table(1, None)
         head = self._add_row(table, [label])
         head.cells[0].paragraphs[0].runs[0].bold = True
         _keep(head.cells[0].paragraphs[0])  # the label stays with its box
         _set_cell_fill(head.cells[0], LABEL_FILL)
+        expression = re.fullmatch(r"\{\{(.+)\}\}", value.strip())
+        if expression:
+            self._add_row(
+                table, [f"{{%tr if blank or not ({expression.group(1).strip()})|text %}}"]
+            )
         body = self._add_row(table, [value])
         body.height = Cm(height_cm)
+        if expression:
+            self._add_row(table, ["{%tr else %}"])
+            filled = self._add_row(table, [value])
+            filled.height = Cm(compact_cm)
+            filled.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            self._filled_rows.add(filled._tr)
+            self._add_row(table, ["{%tr endif %}"])
         self.doc.add_paragraph()
         return table
+
+    def mark(self) -> int:
+        """Where the document ends now: give it to :meth:`keep_from` later."""
+        return len(self.doc.element.body)
+
+    def keep_from(self, mark: int) -> None:
+        """Keep everything written since *mark* on one page (each paragraph, also in tables,
+        keeps with the next): a closing section that would otherwise end alone on a page."""
+        for element in list(self.doc.element.body)[mark:-1]:
+            for p in element.iter(qn("w:p")):
+                _keep(Paragraph(p, self.doc._body))
 
     def signature(self, labels: Sequence[str]) -> Table:
         """A signature block: one column per label, a line to sign above each label.

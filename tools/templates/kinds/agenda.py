@@ -256,6 +256,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         keep(b.para(t["follow_intro"]))
         b.bullets([t["follow_q1"], t["follow_q2"], t["follow_q3"]])
 
+    tail = b.mark()  # what happens after and the way there end the document together
     variant(b, follow_up, lambda: b.para(t["after"]))
 
     b.heading(t["way_heading"])
@@ -268,3 +269,4 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     )
     roomy(way)
     gap(b, 1)  # the document ends with the table: no empty last page
+    b.keep_from(tail)

@@ -63,6 +63,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para(t["rating"], bold=True).paragraph_format.keep_with_next = True
     b.para(marks)
 
+    tail = b.mark()  # how to get back in touch and the data note end the document together
     b.heading(t["back_heading"])
     b.para(t["back"])
     roomy(
@@ -81,3 +82,4 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.heading(t["data_heading"])
     b.para(t["consent_end"])
     b.para("{{ legal.retention }}")
+    b.keep_from(tail)

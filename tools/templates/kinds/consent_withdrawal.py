@@ -65,6 +65,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.bullets(t["after"])
     b.para(t["who_can"])
 
+    tail = b.mark()  # the signature and the office box stay together on the last page
     b.heading(t["sign_heading"])
     b.para(t["sign_intro"]).paragraph_format.keep_with_next = True
     b.signature_lines(
@@ -74,3 +75,4 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         widths=[6, 3.5, 7.5],
     )
     office(b, s)
+    b.keep_from(tail)

@@ -50,6 +50,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para(t["confidentiality"])
 
     b.heading(t["direction_heading"])
+    # on a page of its own: a table followed by a box does not keep with it in LibreOffice,
+    # and the box alone would end the document on a near-empty page
+    b.doc.paragraphs[-1].paragraph_format.page_break_before = True
     b.para(t["direction_intro"])
     b.fields_table([(t["direction"], "{{ family.direction }}")])
     b.note_box(t["self_reliance"], value="{{ family.self_reliance }}", height_cm=2.5)

@@ -106,7 +106,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             OTHERS_CONTACT,
         ],
         loop="o in meeting.participants if blank or o.name != p.name",
-        rows=8,
+        rows=4,
         widths=[3.5, 5.6, 7.9],
         font_pt=9,
         compact_cm=0.5,

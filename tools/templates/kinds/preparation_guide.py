@@ -62,6 +62,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
                 keep(item)  # a short list stays on one page
         if point == "agenda":
             b.control(HAS_AGENDA)
+            draft = b.mark()  # the draft agenda and its total stay on one page
             b.heading(t["draft_heading"], 2)
             b.table(
                 [t["col_no"], t["col_item"], t["col_lead"], t["col_minutes"]],
@@ -70,10 +71,10 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
                 widths=[1.3, 9, 3.9, 2.8],
             )
             b.field(t["total"], "{{ meeting.total_minutes }}")
+            b.keep_from(draft)
             b.control("{%p endif %}")
 
     b.heading(t["form_heading"])
-    b.doc.paragraphs[-1].paragraph_format.page_break_before = True  # never an empty page
     b.para(t["form_intro"])
     for n, point in enumerate(POINTS, start=1):
         label = f"{n}. {t[point + '_heading']}"
