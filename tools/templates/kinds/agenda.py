@@ -221,7 +221,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     keep(b.para(t["prep_extra_intro"]))
     b.bullet_loop("q in meeting.preparation_questions", "{{ q }}")
     b.control("{%p endif %}")
-    together(b.note_box(t["notes_box"], height_cm=2.5))
+    together(b.note_box(t["notes_box"], height_cm=1.8))
 
     def phases() -> None:
         b.heading(t["phases_heading"])
@@ -256,7 +256,6 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         keep(b.para(t["follow_intro"]))
         b.bullets([t["follow_q1"], t["follow_q2"], t["follow_q3"]])
 
-    tail = b.mark()  # what happens after and the way there end the document together
     variant(b, follow_up, lambda: b.para(t["after"]))
 
     b.heading(t["way_heading"])
@@ -269,4 +268,3 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     )
     roomy(way)
     gap(b, 1)  # the document ends with the table: no empty last page
-    b.keep_from(tail)

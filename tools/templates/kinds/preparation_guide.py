@@ -78,7 +78,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para(t["form_intro"])
     for n, point in enumerate(POINTS, start=1):
         label = f"{n}. {t[point + '_heading']}"
-        together(b.note_box(label, value=BOX_VALUES.get(point, ""), height_cm=2.9))
+        together(b.note_box(label, value=BOX_VALUES.get(point, ""), height_cm=2.5))
         gap(b, 6)
     b.control("{%p if not blank and " + PREPARATION + "|map(attribute='notes')|select|list %}")
     together(
