@@ -41,6 +41,7 @@ TOP = {"service": {"_cli", "_args"}}
 IMPORTS_INSIDE_FUNCTIONS = {
     f"{NAME}._cli": "each command imports the stack it runs, so one command loads only that",
     f"{NAME}._api": "each job imports its stack (documents, PDF, workbook, calendar)",
+    f"{NAME}._input": "load_plan imports the workbook reader only for a .xlsx file",
     f"{NAME}.service.start": "serve() imports the part that needs the optional web stack",
 }
 """The only modules that import the package's own modules inside a function, and why: a
