@@ -16,6 +16,7 @@ import pytest
 
 from familyplan_docs import _cache, _limits
 from familyplan_docs._kinds import KINDS
+from familyplan_docs.netmap import draw, text
 from familyplan_docs.packs.builtin import samples_root
 from familyplan_docs.render.compiled import template as compiled_module
 
@@ -156,29 +157,40 @@ def test_concurrent_processes_only_ever_see_whole_entries(folder: Path) -> None:
     assert not [p for p in (folder / _cache.FORMAT).rglob(".tmp-*")]
 
 
-def _render(out: Path) -> dict[str, bytes]:
-    from familyplan_docs import load_plan, render
-
-    render(load_plan(SAMPLE), out)
-    return {p.name: p.read_bytes() for p in sorted(out.glob("*.docx"))}
-
-
-def test_documents_are_the_same_with_the_cache_empty_warm_off_and_damaged(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    empty = _render(tmp_path / "empty")
-    assert len(empty) == len(KINDS)
+def _forget() -> None:
+    """Forget what this process keeps in memory, so the next render reads the cache folder."""
     compiled_module.clear_cache()
-    warm = _render(tmp_path / "warm")
+    draw._background.cache_clear()
+    text._faces.cache_clear()
+
+
+def _render(out: Path, sample: Path = SAMPLE) -> dict[str, bytes]:
+    """The sample's documents and its pack's blank forms, by file name."""
+    from familyplan_docs import load_plan, render, render_blank
+
+    render(load_plan(sample), out / "filled")
+    render_blank(out / "blank", locale=sample.parent.name)
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.docx"))}
+
+
+@pytest.mark.parametrize("sample", sorted(samples_root().glob("*/*.json")), ids=lambda p: p.stem)
+def test_documents_are_the_same_with_the_cache_empty_warm_off_and_damaged(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: Path
+) -> None:
+    _forget()
+    empty = _render(tmp_path / "empty", sample)
+    assert len(empty) == 2 * len(KINDS)
+    _forget()
+    warm = _render(tmp_path / "warm", sample)
     for path in folder.rglob("*"):  # damage every entry: flip its last byte
         if path.is_file() and path.name != "secret":
             data = path.read_bytes()
             path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
-    compiled_module.clear_cache()
-    damaged = _render(tmp_path / "damaged")
+    _forget()
+    damaged = _render(tmp_path / "damaged", sample)
     monkeypatch.setenv(_cache.ENV_VAR, "off")
-    compiled_module.clear_cache()
-    off = _render(tmp_path / "off")
+    _forget()
+    off = _render(tmp_path / "off", sample)
     assert empty == warm == damaged == off
 
 
