@@ -225,3 +225,17 @@ def test_bytecode_from_a_foreign_entry_is_never_unmarshalled(
     assert second == third
     assert seen, "the third render loaded no bytecode"
     assert not [data for data in seen if b"marshal must never see" in data]
+
+
+def test_no_cache_holds_for_the_workers_of_a_folder_of_plans(folder: Path, tmp_path: Path) -> None:
+    from familyplan_docs._cli import main
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("one", "two"):
+        (plans / f"{name}.json").write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "out"
+    argv = ["render", str(plans), "--out", str(out), "--documents", "flyer,network_map"]
+    assert main([*argv, "--jobs", "2", "--no-cache"]) == 0
+    assert sorted(p.parent.name for p in out.rglob("flyer.docx")) == ["one", "two"]
+    assert not [p for p in folder.rglob("*") if p.is_file() and p.name != "secret"]

@@ -45,6 +45,7 @@ __all__ = [
     "Store",
     "digest",
     "disable",
+    "disabled",
     "library_stamp",
     "package_fingerprint",
     "store",
@@ -287,9 +288,18 @@ _off = False
 
 
 def disable() -> None:
-    """Turn the cache off for the rest of this process (``--no-cache``)."""
+    """Turn the cache off for the rest of this process (``--no-cache``).
+
+    Worker processes do not inherit this: whoever starts them passes it on
+    (:func:`disabled`; a folder of plans does, in ``_batch``).
+    """
     global _off
     _off = True
+
+
+def disabled() -> bool:
+    """Whether :func:`disable` turned the cache off in this process."""
+    return _off
 
 
 def _default_folder() -> Path | None:
