@@ -6,9 +6,12 @@ import json
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 
 from familyplan_docs import (
     FamilyPlanError,
@@ -20,7 +23,8 @@ from familyplan_docs import (
     render_blank,
 )
 from familyplan_docs.packs.discovery import ENV_VAR
-from tests.helpers import docx_text, make_docx, make_pack
+from familyplan_docs.render.documents import _quoted
+from tests.helpers import docx_text, examples, make_docx, make_pack
 
 HOSTILE = [
     "Tom & Jerry <tag> \"quoted\" 'single'",
@@ -207,3 +211,9 @@ def test_a_time_given_in_utc_is_the_municipalitys_time_in_every_document(
         text = docx_text(tmp_path / f"{kind}.docx")
         assert "09.00" in text and "11.00" in text, kind
         assert "08.00" not in text and "10.00" not in text, kind
+
+
+@examples(200)
+@given(st.text(alphabet=st.sampled_from("ab\"'&<>\n\r\tÆ👋"), max_size=12))
+def test_an_image_s_alt_text_is_quoted_as_xml_sax_quotes_it(text: str) -> None:
+    assert _quoted(text) == quoteattr(text)
