@@ -171,7 +171,6 @@ def test_the_readme_states_every_limit() -> None:
         "RENDER_MAX_CALL_WORK": "20,000,000,000",
         "CACHE_MAX_BYTES": "256 MiB",
         "CACHE_MAX_ENTRY_BYTES": "32 MiB",
-        "MAX_LOGO_BYTES": "2 MiB",
     }
     assert set(expected) == set(constants())
     for name, shown in expected.items():
