@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,21 @@ from tests.helpers import BUILTIN_PACKS, TINY
 from tests.workbook.helpers import plan_data
 
 _IN_CI = bool(os.environ.get("CI"))
+
+# Tests never touch the user's cache folder: each test process (and the commands it starts)
+# keeps its persistent cache in a folder of its own, removed at the end.
+_CACHE = None
+if "FAMILYPLAN_DOCS_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="familyplan-docs-cache-")
+    os.environ["FAMILYPLAN_DOCS_CACHE"] = _CACHE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder() -> Iterator[None]:
+    yield
+    if _CACHE is not None:
+        shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 settings.register_profile(
     "familyplan",

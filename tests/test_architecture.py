@@ -17,7 +17,7 @@ import familyplan_docs
 PACKAGE = Path(familyplan_docs.__file__).parent
 NAME = "familyplan_docs"
 
-FOUNDATION = {"_errors", "_limits", "_kinds", "_text", "_files", "_ooxml"}
+FOUNDATION = {"_errors", "_limits", "_kinds", "_text", "_files", "_ooxml", "_cache"}
 """Modules every layer may use; they import nothing of the package but each other."""
 
 LAYERS: dict[str, set[str]] = {
@@ -35,8 +35,18 @@ LAYERS: dict[str, set[str]] = {
 }  # fmt: skip
 """Each subpackage and the subpackages it may import (besides itself and the foundation)."""
 
-TOP = {"service": {"_cli"}}
+TOP = {"service": {"_cli", "_args"}}
 """Subpackages at the top, beside the API, and the only modules that may import them."""
+
+IMPORTS_INSIDE_FUNCTIONS = {
+    f"{NAME}._cli": "each command imports the stack it runs, so one command loads only that",
+    f"{NAME}._api": "each job imports its stack (documents, PDF, workbook, calendar)",
+    f"{NAME}._input": "load_plan imports the workbook reader only for a .xlsx file",
+    f"{NAME}.service.start": "serve() imports the part that needs the optional web stack",
+}
+"""The only modules that import the package's own modules inside a function, and why: a
+fresh process pays only for what it runs (README "Cold start"). ``__init__`` imports its
+public names on first use through ``importlib`` (PEP 562), not with an import statement."""
 
 MAX_LINES = 450
 
@@ -99,6 +109,28 @@ def test_no_module_imports_its_way_back_to_itself() -> None:
     for module in MODULES:
         visit(module, [])
     assert not cycles, "import cycles:\n" + "\n".join(sorted(set(cycles)))
+
+
+def test_the_package_s_own_modules_are_imported_at_the_top_but_where_listed() -> None:
+    wrong = []
+    for module, path in MODULES.items():
+        if module in IMPORTS_INSIDE_FUNCTIONS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                own = (isinstance(node, ast.ImportFrom) and node.level > 0) or (
+                    isinstance(node, ast.ImportFrom | ast.Import)
+                    and any(
+                        (getattr(node, "module", None) or alias.name).startswith(NAME)
+                        for alias in node.names
+                    )
+                )
+                if own:
+                    wrong.append(f"{module}:{node.lineno} (in {function.name})")
+    assert not wrong, "import the package's own modules at the top: " + ", ".join(wrong)
 
 
 def test_the_foundation_imports_nothing_above_it() -> None:

@@ -32,7 +32,7 @@ from familyplan_docs import (
     plan_from_json,
     render,
 )
-from familyplan_docs import _cli as _cli_module
+from familyplan_docs import _api as _api_module
 from familyplan_docs._cli import main as cli
 from familyplan_docs._limits import MAX_JSON_BYTES, MiB
 from familyplan_docs.authoring.check import check_templates
@@ -506,7 +506,7 @@ def test_running_out_of_memory_is_a_clear_error(
     def exhausted(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError
 
-    monkeypatch.setattr(_cli_module.api, "list_packs", exhausted)
+    monkeypatch.setattr(_api_module, "list_packs", exhausted)  # _cli imports it per command
     assert cli(["locales"]) == 1
     assert capsys.readouterr().err == (
         "error: out of memory; the input or a template asks for too much\n"

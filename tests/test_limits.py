@@ -169,6 +169,8 @@ def test_the_readme_states_every_limit() -> None:
         "SERVICE_CONNECTIONS": "1,000",
         "SERVICE_SHUTDOWN_SECONDS": "10 s",
         "RENDER_MAX_CALL_WORK": "20,000,000,000",
+        "CACHE_MAX_BYTES": "256 MiB",
+        "CACHE_MAX_ENTRY_BYTES": "32 MiB",
     }
     assert set(expected) == set(constants())
     for name, shown in expected.items():
@@ -314,8 +316,10 @@ def test_a_checked_template_is_not_read_again_until_it_changes(
 ) -> None:
     folder = _pack_with_flyer(tmp_path, "Hello")
     reads: list[Path] = []
-    original = guards.load_template
-    monkeypatch.setattr(guards, "load_template", lambda path: (reads.append(path), original(path)))
+    original = guards.read_template
+    monkeypatch.setattr(
+        guards, "read_template", lambda path: (reads.append(path), original(path))[1]
+    )
     pack = load_pack(folder)
     for _ in range(3):
         pack.document("flyer")
@@ -547,3 +551,9 @@ def test_a_document_over_the_output_limit_is_refused_with_the_limit_named(
     with pytest.raises(TemplateRenderError, match="more than 5,000,000 characters"):
         render(plan, out, locale=str(pack), kinds=["family_plan"])
     assert not out.exists()
+
+
+def test_the_range_limit_is_jinjas_own() -> None:
+    from jinja2.sandbox import MAX_RANGE
+
+    assert MAX_RANGE == _limits.RENDER_MAX_RANGE

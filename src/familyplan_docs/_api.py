@@ -9,20 +9,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import ToolMissingError, UnknownChoiceError
 from ._files import atomic_write, staging_folder
-from ._input import load_plan
-from .delivery.calendar import meeting_invitation
-from .delivery.distribute import DistributionManifest
-from .delivery.distribute import distribute as _distribute
-from .delivery.pdf import PdfStage, bundle_for, convert_to_pdf, pdf_pool, warm_pool
-from .model.plan import FamilyPlan
 from .packs.builtin import samples_root
 from .packs.discovery import choose_pack, load_pack, survey
-from .packs.pack import Pack
-from .render.documents import ToPdf, render_documents
-from .workbook.write import write_workbook as _write_workbook
+
+if TYPE_CHECKING:
+    from .delivery.distribute import DistributionManifest
+    from .delivery.pdf import PdfStage
+    from .model.plan import FamilyPlan
+    from .packs.pack import Pack
+    from .render.documents import ToPdf
+
+# Each job below imports the stack it runs (documents, PDF, workbook, calendar, distribution)
+# when it runs, so a process that writes an invitation never loads docxtpl, and one that
+# renders without PDFs never loads pikepdf or openpyxl: the entry layer's one exception to
+# "imports of the package's own modules at module top" (tests/test_architecture.py).
 
 __all__ = [
     "PackInfo",
@@ -31,7 +35,6 @@ __all__ = [
     "export_json",
     "language_note",
     "list_packs",
-    "pdf_pool",
     "render",
     "render_blank",
     "sample_files",
@@ -47,6 +50,8 @@ def _to_pdf(plan: FamilyPlan | None, pack: Pack, pdf: bool, bundle: bool) -> ToP
     file with *bundle*, which implies *pdf*."""
     if not (pdf or bundle):
         return None
+    from .delivery.pdf import bundle_for, convert_to_pdf
+
     return functools.partial(convert_to_pdf, bundle=bundle_for(plan, pack) if bundle else None)
 
 
@@ -80,6 +85,8 @@ def render(
     when it has one and that pack exists. PDFs are PDF/A-2b + PDF/UA-1; *bundle* (which
     implies *pdf*) adds ``bundle.pdf``, the case file with one bookmark per document.
     """
+    from .render.documents import render_documents
+
     pack = choose_pack(plan, locale, templates)
     family_pack = _family_pack(plan, locale, templates, pack)
     to_pdf = _to_pdf(plan, pack, pdf, bundle)
@@ -129,6 +136,8 @@ def render_blank(
     bundle: bool = False,
 ) -> list[Path]:
     """Render blank forms for hand-writing into *out_dir* (PDFs and case file as :func:`render`)."""
+    from .render.documents import render_documents
+
     pack = load_pack(locale, templates)
     return render_documents(None, pack, out_dir, kinds, to_pdf=_to_pdf(None, pack, pdf, bundle))
 
@@ -170,6 +179,10 @@ def demo(out_dir: str | Path, *, pdf: bool = False, bundle: bool = False) -> dic
     Returns the number of files written per folder: ``<lang>/<sample>/`` and ``<lang>/blank/``.
     With a warm pool, each folder converts while the next one renders.
     """
+    from ._input import load_plan
+    from .delivery.pdf import PdfStage, bundle_for, warm_pool
+    from .render.documents import render_documents
+
     out = Path(out_dir)
     folders: list[tuple[FamilyPlan | None, Pack, Path]] = []
     for sample in sample_files():
@@ -227,6 +240,8 @@ def write_workbook(
     templates: Templates = (),
 ) -> Path:
     """Write the Excel input workbook in the pack's language, pre-filled from *plan*."""
+    from .workbook.write import write_workbook as _write_workbook
+
     return _write_workbook(load_pack(locale, templates), Path(out), plan)
 
 
@@ -239,6 +254,8 @@ def write_invitation(
     templates: Templates = (),
 ) -> Path:
     """Write an .ics invitation for meeting number *meeting* (1-based), free of personal data."""
+    from .delivery.calendar import meeting_invitation
+
     data = meeting_invitation(plan, meeting, choose_pack(plan, locale, templates))
     return atomic_write(out, data)
 
@@ -258,5 +275,7 @@ def distribute(
     The family always receives its plan; refused recipients are listed with the reason.
     *bundle* (which implies *pdf*) gives each recipient the case file ``bundle.pdf`` too.
     """
+    from .delivery.distribute import distribute as _distribute
+
     pack = choose_pack(plan, locale, templates)
     return _distribute(plan, pack, Path(out_dir), on=on, pdf=pdf, bundle=bundle)

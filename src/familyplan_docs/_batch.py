@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import _cache
 from ._errors import FamilyPlanError, InputError, ToolMissingError
 from ._files import staging_folder
 from ._input import PLAN_SUFFIXES, load_plan, plan_files, skipped_files
@@ -129,6 +130,8 @@ class _Settings:
     """The worker converts its family to PDF itself (one ``soffice``; no warm pool)."""
     bundle: bool
     """A case file of the family's PDFs (made by whoever converts)."""
+    cache: bool = True
+    """False when the persistent cache is off in the parent (``--no-cache``)."""
 
 
 _settings: _Settings | None = None
@@ -139,6 +142,8 @@ def _init_worker(settings: _Settings) -> None:
     global _settings
     _settings = settings
     _packs.clear()
+    if not settings.cache:
+        _cache.disable()
 
 
 def _pack_for(plan: FamilyPlan, settings: _Settings) -> Pack:
@@ -380,8 +385,9 @@ def render_batch(
         raise ToolMissingError(missing_message())
     pool = warm_pool() if pdf else None
     settings = _Settings(
-        locale, chosen, tuple(str(t) for t in templates), pdf and pool is None, bundle
-    )
+        locale, chosen, tuple(str(t) for t in templates), pdf and pool is None, bundle,
+        cache=not _cache.disabled(),
+    )  # fmt: skip
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tasks = [(f, out / name) for f, name in zip(files, _sub_folders(files), strict=True)]

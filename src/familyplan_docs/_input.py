@@ -11,7 +11,6 @@ from . import _limits
 from ._errors import InputError, Problem
 from .model.load import plan_from_json
 from .model.plan import FamilyPlan
-from .workbook.read import read_workbook
 
 __all__ = ["PLAN_SUFFIXES", "load_plan", "plan_files", "skipped_files"]
 
@@ -29,6 +28,8 @@ def load_plan(path: str | Path, *, templates: Sequence[str | Path] = ()) -> Fami
     if not path.is_file():
         raise InputError(str(path), [Problem("", "no such file")])
     if path.suffix.lower() == ".xlsx":
+        from .workbook.read import read_workbook  # the workbook stack, only for a workbook
+
         return read_workbook(path, packs=templates)
     if path.stat().st_size > _limits.MAX_JSON_BYTES:
         raise InputError(

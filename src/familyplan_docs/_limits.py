@@ -44,6 +44,8 @@ one request to the service     body as for its input (plan or workbook), headers
                                each for :data:`SERVICE_QUEUE_SECONDS`;
                                :data:`SERVICE_CONNECTIONS` connections; on SIGTERM
                                :data:`SERVICE_SHUTDOWN_SECONDS` to finish
+persistent cache folder        :data:`CACHE_MAX_BYTES`, one entry
+                               :data:`CACHE_MAX_ENTRY_BYTES`
 =============================  ==================================================
 
 Only the numbers live here; each is enforced where its input is read: the plan by
@@ -56,9 +58,9 @@ which reads them from this module when a render starts (so tests may lower them 
 
 from __future__ import annotations
 
-from jinja2.sandbox import MAX_RANGE
-
 __all__ = [
+    "CACHE_MAX_BYTES",
+    "CACHE_MAX_ENTRY_BYTES",
     "MAX_CATALOG_BYTES",
     "MAX_EXTENDS_DEPTH",
     "MAX_ITEMS",
@@ -193,8 +195,9 @@ RENDER_MAX_ITEMS = 1_000_000
 RENDER_MAX_INT_BITS = 10_000
 """The largest whole number a template may compute, in bits (about 3,000 digits)."""
 
-RENDER_MAX_RANGE = MAX_RANGE
-"""The longest ``range()`` a template may make (jinja2's sandbox limit, 100,000)."""
+RENDER_MAX_RANGE = 100_000
+"""The longest ``range()`` a template may make (jinja2's sandbox limit,
+``jinja2.sandbox.MAX_RANGE``; a test checks they agree: this module imports nothing heavy)."""
 
 RENDER_MAX_CALL_WORK = 20_000_000_000
 """The most work one filter, method or comparison of a template may do, predicted before it
@@ -228,3 +231,11 @@ SERVICE_CONNECTIONS = 1_000
 
 SERVICE_SHUTDOWN_SECONDS = 10.0
 """How long a stopping service (SIGTERM) lets requests in flight finish, in seconds."""
+
+# --- the persistent cache ------------------------------------------------------------------
+
+CACHE_MAX_BYTES = 256 * MiB
+"""The most the cache folder holds; the entries used longest ago are deleted beyond it."""
+
+CACHE_MAX_ENTRY_BYTES = 32 * MiB
+"""The largest cache entry read or written, in bytes."""

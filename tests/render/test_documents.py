@@ -8,9 +8,12 @@ import zipfile
 from datetime import time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 
 from familyplan_docs import (
     FamilyPlanError,
@@ -22,8 +25,9 @@ from familyplan_docs import (
     render_blank,
 )
 from familyplan_docs.packs.discovery import ENV_VAR
+from familyplan_docs.render.documents import _quoted
 from familyplan_docs.render.environment import Formatter
-from tests.helpers import docx_text, make_docx, make_pack
+from tests.helpers import docx_text, examples, make_docx, make_pack
 
 HOSTILE = [
     "Tom & Jerry <tag> \"quoted\" 'single'",
@@ -212,3 +216,9 @@ def test_a_time_given_in_utc_is_the_municipalitys_time_in_every_document(
         text = docx_text(tmp_path / f"{kind}.docx")
         assert all(re.search(rf"(?<![\d.]){re.escape(t)}", text) for t in local), kind
         assert not any(re.search(rf"(?<![\d.]){re.escape(t)}", text) for t in utc), kind
+
+
+@examples(200)
+@given(st.text(alphabet=st.sampled_from("ab\"'&<>\n\r\tÆ👋"), max_size=12))
+def test_an_image_s_alt_text_is_quoted_as_xml_sax_quotes_it(text: str) -> None:
+    assert _quoted(text) == quoteattr(text)

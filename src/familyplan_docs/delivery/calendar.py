@@ -17,9 +17,11 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, vCalAddress, vText
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 from .._errors import InputError, Problem
 from .._text import norm
@@ -50,6 +52,8 @@ def meeting_invitation(
     not have, a meeting without a start time or an end before its start, or an unknown time
     zone, naming the place.
     """
+    from icalendar import Calendar, Event, vCalAddress  # only the invite command needs it
+
     index = _meeting_index(plan, meeting)
     chosen = plan.meetings[index]
     tz = _zone(plan)
@@ -237,6 +241,8 @@ def _organizer(plan: FamilyPlan, guard: _PersonalGuard) -> vCalAddress | None:
         email = guard.clean(plan.organization.email)
     if not email:
         return None
+    from icalendar import vCalAddress, vText
+
     organizer = vCalAddress(f"mailto:{email}")
     if name:
         organizer.params["CN"] = vText(name.replace('"', "'"))

@@ -17,17 +17,18 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Wedge
 from PIL import Image, ImageColor, ImageDraw
+
+if TYPE_CHECKING:  # matplotlib is imported only when rings are drawn (not with the package)
+    from matplotlib.axes import Axes
+    from matplotlib.patches import Circle
 
 from ..model.enums import Closeness, MapSector
 from .fit import FIG_INCHES, HALF
 from .geometry import R_CENTRE, R_OUTER, TEXT_COLOUR, Measure, PlacedLabel, PlacedText, Radii
+from .kept import kept_background
 from .labels import CHIP_PAD
 from .layout import MapEntry, lay_out
 from .text import PixelBox, TextSetter
@@ -175,6 +176,13 @@ def _palette() -> Image.Image:
 @lru_cache(maxsize=_BACKGROUNDS)
 def _background(edges: tuple[float, float, float, float], dpi: int) -> Image.Image:
     """The rings and sectors without any text, drawn antialiased (callers copy it)."""
+    return kept_background(edges, dpi, lambda: _draw_rings(edges, dpi))
+
+
+def _draw_rings(edges: tuple[float, float, float, float], dpi: int) -> Image.Image:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     inches = (_pixels(dpi) + 0.01) / dpi  # a whole number of pixels, 16 cm
     fig = Figure(figsize=(inches, inches), dpi=dpi, facecolor="white")
     fig.set_layout_engine("none")
@@ -192,6 +200,9 @@ def _background(edges: tuple[float, float, float, float], dpi: int) -> Image.Ima
 
 def _draw_background(ax: Axes, radii: Radii) -> None:
     """The tinted cells, the circles, the dividers and the white centre."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Wedge
+
     start = {
         MapSector.FRIENDS: 0.0,
         MapSector.FAMILY: 90.0,
@@ -235,6 +246,8 @@ def _draw_background(ax: Axes, radii: Radii) -> None:
 
 
 def _ring_circle(radius: float, colour: str, width: float) -> Circle:
+    from matplotlib.patches import Circle
+
     return Circle(
         (0.0, 0.0),
         radius,

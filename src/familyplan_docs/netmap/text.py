@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from matplotlib.font_manager import FontProperties, findfont, fontManager, get_font
 from PIL import ImageDraw, ImageFont, features
+
+from .kept import Faces, kept_faces
 
 __all__ = [
     "INVISIBLE_CONTROLS",
@@ -78,14 +79,22 @@ class Style:
 @lru_cache(maxsize=4)
 def _families(weight: int) -> tuple[str, ...]:
     """The installed font families that have a face of ``weight``, in fallback order."""
+    from matplotlib.font_manager import fontManager  # only to find fonts: not with the package
+
     have = {(font.name, font.weight) for font in fontManager.ttflist}
     found = tuple(name for name in _FAMILIES if (name, weight) in have)
     return found or ("DejaVu Sans",)
 
 
 @lru_cache(maxsize=8)
-def _faces(weight: int, style: Slant) -> tuple[tuple[str, frozenset[int]], ...]:
+def _faces(weight: int, style: Slant) -> Faces:
     """The font file of each installed fallback family and the code points it can draw."""
+    return kept_faces(weight, style, lambda: _find_faces(weight, style))
+
+
+def _find_faces(weight: int, style: Slant) -> Faces:
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
     faces: list[tuple[str, frozenset[int]]] = []
     for family in _families(weight):
         path = findfont(

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import _limits
+from .. import _cache, _limits
 from .._errors import PackError
 from .._limits import MiB
 from .._ooxml import (
@@ -56,8 +56,11 @@ __all__ = [
     "PNG_SIGNATURE",
     "TemplatePackage",
     "check_logo_file",
+    "check_template",
     "check_template_file",
     "load_template",
+    "read_template",
+    "template_limits",
     "xml_problem",
 ]
 
@@ -108,9 +111,20 @@ def load_template(path: str | Path) -> TemplatePackage:
     (:func:`familyplan_docs.packs.files.check_pack_folder`).
     """
     path = Path(path)
+    return check_template(path, read_template(path))
+
+
+def read_template(path: str | Path) -> bytes:
+    """The bytes of the template document *path*, read as :func:`load_template` reads them.
+
+    Its pack folder is checked and the file read as the pack's own regular file, at most
+    :data:`~familyplan_docs._limits.MAX_TEMPLATE_BYTES`; nothing inside it is checked yet
+    (:func:`check_template` does that).
+    """
+    path = Path(path)
     check_pack_folder(path.parent)
     try:
-        data = read_pack_file(path.parent, path.name, _limits.MAX_TEMPLATE_BYTES)
+        return read_pack_file(path.parent, path.name, _limits.MAX_TEMPLATE_BYTES)
     except FileNotFoundError:
         raise PackError(f"{path}: no such file") from None
     except PackError as exc:
@@ -120,6 +134,10 @@ def load_template(path: str | Path) -> TemplatePackage:
                 "than a template needs (are there very large images in it?)"
             ) from None
         raise
+
+
+def check_template(path: Path, data: bytes) -> TemplatePackage:
+    """Check *data*, the bytes :func:`read_template` read from *path*, as :func:`load_template`."""
     try:
         archive = open_package(data)
     except PackageProblem:
@@ -133,6 +151,40 @@ def load_template(path: str | Path) -> TemplatePackage:
         except PackageProblem as problem:
             raise PackError(f"{path}: {problem}") from None
     return TemplatePackage(path, tuple(parts))
+
+
+def template_limits() -> tuple[int, ...]:
+    """The limits a template document is checked under (read when a check runs)."""
+    return (
+        _limits.MAX_TEMPLATE_BYTES,
+        _limits.MAX_TEMPLATE_UNPACKED_BYTES,
+        _limits.MAX_TEMPLATE_PARTS,
+        _limits.MAX_TEMPLATE_PART_BYTES,
+        _limits.MAX_TEMPLATE_XML_BYTES,
+    )
+
+
+_PASSED = "guard"
+"""The persistent cache's namespace of template files that passed :func:`check_template`."""
+
+
+def _check_once(path: Path) -> None:
+    """:func:`load_template`'s checks, unless the same bytes passed them under the same limits.
+
+    A pass is kept in the persistent cache (:mod:`familyplan_docs._cache`) under the file's
+    bytes, the limits and the package's code; a refusal is never kept, and the file is
+    always read as :func:`read_template` reads it (link, size, pack folder).
+    """
+    data = read_template(path)
+    store = _cache.store()
+    if store is None:
+        check_template(path, data)
+        return
+    key = _cache.digest(_PASSED, _cache.package_fingerprint(), repr(template_limits()), data)
+    if store.get(_PASSED, key) == b"ok":
+        return
+    check_template(path, data)  # the very bytes the key names
+    store.put(_PASSED, key, b"ok")
 
 
 def check_template_file(path: str | Path) -> None:
@@ -153,7 +205,7 @@ def check_template_file(path: str | Path) -> None:
         if key in _checked:
             _checked.move_to_end(key)
             return
-    load_template(path)
+    _check_once(path)
     with _lock:
         _checked[key] = None
         while len(_checked) > _CACHE_SIZE:

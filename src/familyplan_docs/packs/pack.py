@@ -13,6 +13,7 @@ is a :class:`PackError` naming the file and the reason.
 from __future__ import annotations
 
 import io
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
-from .. import _limits
+from .. import _cache, _limits
 from .._errors import PackError, UnknownChoiceError
 from .._kinds import KINDS
 from .._text import fill, illegal_character
@@ -307,21 +308,25 @@ def read_catalog(path: Path) -> dict[str, str]:
     The file is read as the pack's own regular file, at most
     :data:`~familyplan_docs._limits.MAX_CATALOG_BYTES`; a label longer than
     :data:`~familyplan_docs._limits.MAX_TEXT` characters or holding a character a document
-    cannot hold is refused. Raises :class:`PackError` naming the file and the entry.
+    cannot hold is refused. Raises :class:`PackError` naming the file and the entry. The
+    entries of a catalog read before (the same bytes) come from the persistent cache
+    (:mod:`familyplan_docs._cache`) as data, and are checked the same way.
     """
     try:
         raw = read_pack_file(path.parent, path.name, _limits.MAX_CATALOG_BYTES)
     except FileNotFoundError:
         return {}
-    try:
-        catalog = read_po(io.BytesIO(raw), abort_invalid=True)
-    except Exception as exc:  # babel raises many kinds on a damaged catalog
-        raise PackError(f"{path}: not a valid gettext catalog: {exc}") from None
-    entries = {
-        str(msg.id): str(msg.string)
-        for msg in catalog
-        if msg.id and isinstance(msg.string, str) and msg.string and not msg.fuzzy
-    }
+    store = _cache.store()
+    key = ""
+    entries = None
+    if store is not None:
+        stamp = _cache.library_stamp("babel")
+        key = _cache.digest(_CATALOGS, _cache.package_fingerprint(), stamp, raw)
+        entries = _kept_catalog(store.get(_CATALOGS, key))
+    if entries is None:
+        entries = _parsed_catalog(path, raw)
+        if store is not None:
+            store.put(_CATALOGS, key, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
     for msgid, text in entries.items():
         if len(text) > _limits.MAX_TEXT:
             raise PackError(
@@ -333,4 +338,34 @@ def read_catalog(path: Path) -> dict[str, str]:
                 f"{path}: the label {msgid[:80]!r} holds {bad}, which a document cannot hold; "
                 "remove it"
             )
+    return entries
+
+
+def _parsed_catalog(path: Path, raw: bytes) -> dict[str, str]:
+    try:
+        catalog = read_po(io.BytesIO(raw), abort_invalid=True)
+    except Exception as exc:  # babel raises many kinds on a damaged catalog
+        raise PackError(f"{path}: not a valid gettext catalog: {exc}") from None
+    return {
+        str(msg.id): str(msg.string)
+        for msg in catalog
+        if msg.id and isinstance(msg.string, str) and msg.string and not msg.fuzzy
+    }
+
+
+_CATALOGS = "catalogs"
+
+
+def _kept_catalog(data: bytes | None) -> dict[str, str] | None:
+    """A catalog's entries as :func:`read_catalog` kept them; None when missing or damaged."""
+    if data is None:
+        return None
+    try:
+        entries = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(entries, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in entries.items()
+    ):
+        return None
     return entries

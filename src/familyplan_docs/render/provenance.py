@@ -57,8 +57,12 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id of user-d
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
+@lru_cache(maxsize=1)
 def library_version() -> str:
-    """The installed familyplan-docs version (``unknown`` when run from an uninstalled tree)."""
+    """The installed familyplan-docs version (``unknown`` when run from an uninstalled tree).
+
+    Looked up once per process (reading the installed packages' metadata takes milliseconds).
+    """
     try:
         return importlib.metadata.version("familyplan-docs")
     except importlib.metadata.PackageNotFoundError:

@@ -23,9 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.cell.read_only import EMPTY_CELL
 from pydantic import ValidationError
 
 from .._errors import FamilyPlanError, InputError, Problem
@@ -99,6 +97,8 @@ def read_workbook(path: str | Path, *, packs: Sequence[str | Path] = ()) -> Fami
     if isinstance(checked, str):
         raise InputError(source, [Problem("", checked)])
     package = without_empty_cells(checked.package)
+    import openpyxl  # only reading a workbook needs it (with numpy, ~0.4 s to import)
+
     with warnings.catch_warnings():
         # openpyxl warns about parts it ignores (extensions, print settings): not our concern
         warnings.simplefilter("ignore", UserWarning)
@@ -299,6 +299,8 @@ class _Reader:
 
     def _rows(self, ws: Any, key: str) -> Any:
         """Yield ``(row number, cells)`` of the filled rows; past a limit, refuse the file."""
+        from openpyxl.cell.read_only import EMPTY_CELL
+
         ws.reset_dimensions()
         for n, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
             if all(c is EMPTY_CELL for c in cells):

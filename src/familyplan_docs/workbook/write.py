@@ -8,21 +8,21 @@ No value is ever written as a formula (OWASP CSV/formula injection).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with the package
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from .._errors import InputError, Problem
 from .._files import atomic_save
@@ -74,15 +74,39 @@ _LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Text that begins with one of these is stored with a quote prefix, never as a formula."""
 
-_LOCKED = Protection(locked=True)
-_UNLOCKED = Protection(locked=False)
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-_HELP_FONT = Font(italic=True, color="555555", size=9)
-_SECTION_FONT = Font(bold=True, size=12)
-_TITLE_FONT = Font(bold=True, size=14)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+
+@dataclass(frozen=True)
+class _Styles:
+    """The workbook's cell styles (made on first use: openpyxl loads only to write a workbook)."""
+
+    locked: Protection
+    unlocked: Protection
+    header_font: Font
+    header_fill: PatternFill
+    help_font: Font
+    section_font: Font
+    title_font: Font
+    wrap_top: Alignment
+    top: Alignment
+
+
+@functools.cache
+def _styles() -> _Styles:
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    return _Styles(
+        locked=Protection(locked=True),
+        unlocked=Protection(locked=False),
+        header_font=Font(bold=True),
+        header_fill=PatternFill("solid", fgColor="DDE4EE"),
+        help_font=Font(italic=True, color="555555", size=9),
+        section_font=Font(bold=True, size=12),
+        title_font=Font(bold=True, size=14),
+        wrap_top=Alignment(wrap_text=True, vertical="top"),
+        top=Alignment(vertical="top"),
+    )
+
+
 _TEXT_FORMAT = "@"
 _TEXT_KINDS = {Kind.TEXT, Kind.LONG, Kind.REF, Kind.ID_NUMBER, Kind.MEMBER, Kind.VERSION}
 
@@ -114,6 +138,8 @@ class _Writer:
     def __init__(self, pack: Pack, plan: FamilyPlan | None) -> None:
         self.pack = pack
         self.plan = plan
+        from openpyxl import Workbook
+
         self.wb = Workbook()
         self.date_format = excel_date_format(pack.locale.date_formats["short"].pattern)
         self.time_format = excel_time_format(pack.locale.time_formats["short"].pattern)
@@ -149,11 +175,11 @@ class _Writer:
         ws.title = self.titles[INSTRUCTIONS_SHEET]
         ws.column_dimensions["A"].width = 110
         title = ws.cell(1, 1, self.t(INSTRUCTIONS_TITLE_ID))
-        title.font = _TITLE_FONT
+        title.font = _styles().title_font
         for n, msgid in enumerate(instruction_ids(), start=3):
             text = self.t(msgid)
             cell = ws.cell(n, 1, text)
-            cell.alignment = _WRAP_TOP
+            cell.alignment = _styles().wrap_top
             ws.row_dimensions[n].height = 15 * _lines(text, 110)
         ws.sheet_view.showGridLines = False
         _protect(ws)
@@ -161,12 +187,12 @@ class _Writer:
     def _plan_sheet(self, ws: Worksheet) -> None:
         for col, (key, width) in enumerate(zip(PLAN_COLUMNS, (40, 46, 60), strict=True), 1):
             self._header(ws.cell(HEADER_ROW, col), self.t(f"workbook.col.plan.{key}"))
-            ws.column_dimensions[get_column_letter(col)].width = width
+            ws.column_dimensions[_column_letter(col)].width = width
         values = plan_values(self.plan) if self.plan is not None else self._blank_values()
         row = PLAN_FIRST_ROW
         for section, fields in PLAN_SECTIONS:
             heading = ws.cell(row, 1, self.t(section_id(section)))
-            heading.font = _SECTION_FONT
+            heading.font = _styles().section_font
             row += 1
             for field in fields:
                 value = values.get(field.key)
@@ -175,17 +201,17 @@ class _Writer:
                     items += [None] * max(0, OPENING_HOURS_ROWS - len(items))
                 for item in items:
                     label = ws.cell(row, 1, self.t(field_id(field)))
-                    label.font = _HEADER_FONT
-                    label.alignment = _TOP
+                    label.font = _styles().header_font
+                    label.alignment = _styles().top
                     cell = ws.cell(row, 2)
                     self._value(cell, field, item)
-                    cell.protection = _UNLOCKED
-                    cell.alignment = _WRAP_TOP
+                    cell.protection = _styles().unlocked
+                    cell.alignment = _styles().wrap_top
                     height = _height(item, 46, 15, 8)
                     if field.help:
                         hint = ws.cell(row, 3, self.t(field_help_id(field)))
-                        hint.font = _HELP_FONT
-                        hint.alignment = _WRAP_TOP
+                        hint.font = _styles().help_font
+                        hint.alignment = _styles().wrap_top
                         height = max(height, _height(hint.value, 72, 12, 4))
                     ws.row_dimensions[row].height = height
                     self._validation(ws, field, f"B{row}")
@@ -196,20 +222,20 @@ class _Writer:
     def _list_sheet(self, sheet: Sheet, ws: Worksheet, rows: list[dict[str, Any]]) -> None:
         header_height = help_height = 15.0
         for n, column in enumerate(sheet.written, 1):
-            letter = get_column_letter(n)
+            letter = _column_letter(n)
             self._header(ws.cell(HEADER_ROW, n), self.t(sheet.header_id(column)))
             help_cell = ws.cell(HELP_ROW, n, self.t(sheet.help_id(column)) if column.help else None)
-            help_cell.font = _HELP_FONT
-            help_cell.alignment = _WRAP_TOP
-            help_cell.protection = _LOCKED
+            help_cell.font = _styles().help_font
+            help_cell.alignment = _styles().wrap_top
+            help_cell.protection = _styles().locked
             header = self.t(sheet.header_id(column))
             header_height = max(header_height, _height(header, column.width, 15, 3))
             help_height = max(help_height, _height(help_cell.value, column.width * 6 // 5, 12, 10))
             dim = ws.column_dimensions[letter]
             dim.width = column.width
-            dim.protection = _UNLOCKED
+            dim.protection = _styles().unlocked
             dim.number_format = self._number_format(column)
-            dim.alignment = _WRAP_TOP if column.kind is Kind.LONG else _TOP
+            dim.alignment = _styles().wrap_top if column.kind is Kind.LONG else _styles().top
             self._validation(ws, column, f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_INPUT_ROW}")
         ws.row_dimensions[HEADER_ROW].height = header_height
         ws.row_dimensions[HELP_ROW].height = help_height
@@ -221,12 +247,12 @@ class _Writer:
                     continue
                 cell = ws.cell(r, n)
                 self._value(cell, column, value)
-                cell.protection = _UNLOCKED
+                cell.protection = _styles().unlocked
                 if column.kind is Kind.LONG:
-                    cell.alignment = _WRAP_TOP
+                    cell.alignment = _styles().wrap_top
                     height = max(height, _height(value, column.width, 15, 8))
                 else:
-                    cell.alignment = _TOP
+                    cell.alignment = _styles().top
             if height > 15:
                 ws.row_dimensions[r].height = height
         ws.freeze_panes = f"A{FIRST_DATA_ROW}"
@@ -239,16 +265,16 @@ class _Writer:
         lists["yes_no"] = [self.t(YES_ID), self.t(NO_ID)]
         lists["country"] = [self._country(code) for code in COUNTRIES]
         for n, (key, labels) in enumerate(lists.items(), 1):
-            letter = get_column_letter(n)
+            letter = _column_letter(n)
             ws.cell(1, n, key)
             for r, label in enumerate(labels, 2):
                 _text(ws.cell(r, n), label)
             ref = f"{LIST_SHEET}!${letter}$2:${letter}${len(labels) + 1}"
-            self.wb.defined_names[list_name(key)] = DefinedName(list_name(key), attr_text=ref)
+            self.wb.defined_names[list_name(key)] = _defined_name(list_name(key), ref)
         for key in ("members", "meetings", "consents"):  # the first column of those sheets
-            title = quote_sheetname(self.titles[key])
+            title = _quote_sheetname(self.titles[key])
             ref = f"{title}!$A${FIRST_DATA_ROW}:$A${LAST_INPUT_ROW}"
-            self.wb.defined_names[list_name(key)] = DefinedName(list_name(key), attr_text=ref)
+            self.wb.defined_names[list_name(key)] = _defined_name(list_name(key), ref)
         ws.sheet_state = "hidden"
         _protect(ws)
 
@@ -273,10 +299,10 @@ class _Writer:
 
     def _header(self, cell: Cell, text: str) -> None:
         _text(cell, text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _WRAP_TOP
-        cell.protection = _LOCKED
+        cell.font = _styles().header_font
+        cell.fill = _styles().header_fill
+        cell.alignment = _styles().wrap_top
+        cell.protection = _styles().locked
 
     def _number_format(self, column: Column) -> str:
         if column.kind is Kind.DATE:
@@ -324,6 +350,8 @@ class _Writer:
         source = _list_key(column)
         if source is None:
             return
+        from openpyxl.worksheet.datavalidation import DataValidation
+
         dv = DataValidation(
             type="list",
             formula1=list_name(source),
@@ -400,3 +428,21 @@ def _version() -> str:
         return version("familyplan-docs")
     except PackageNotFoundError:  # pragma: no cover - a source checkout without metadata
         return "0"
+
+
+def _column_letter(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(number))
+
+
+def _quote_sheetname(title: str) -> str:
+    from openpyxl.utils import quote_sheetname
+
+    return str(quote_sheetname(title))
+
+
+def _defined_name(name: str, ref: str) -> Any:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    return DefinedName(name, attr_text=ref)

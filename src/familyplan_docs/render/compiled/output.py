@@ -114,6 +114,8 @@ class CompiledTemplate:
     images: tuple[KnownImage, ...]
     stamp: DateTime
     """The body's time, given to the entries a render adds."""
+    property_sources: tuple[str, ...] = ()
+    """The text of each of :attr:`properties` as the template holds it (to keep it as data)."""
 
     def mentions(self, name: str) -> bool:
         """Whether the body XML holds *name* (e.g. a context name such as an image)."""

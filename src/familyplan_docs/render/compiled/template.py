@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import json
 import os
 import posixpath
 import threading
@@ -52,12 +53,14 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ... import _cache
 from ..._errors import PackError
-from ...packs.guards import load_template
+from ...packs.guards import TemplatePackage, check_template, read_template
 from ...packs.pack import CATALOG, MANIFEST, Pack
 from ..environment import make_environment
 from ..provenance import CONTENT_TYPES as _TYPES
 from ..provenance import CUSTOM_PART, PACKAGE_RELS, provenance, with_provenance
+from . import persist
 from .media import KnownImage, Rel
 from .output import (
     CONTENT_TYPES,
@@ -171,8 +174,9 @@ def _with_provenance(entries: list[Entry], pack: Pack, source: Path) -> list[Ent
     return out + [Entry.make(name, data, stamp) for name, data in changed.items()]
 
 
-def _compile(source: Path, env: SandboxedEnvironment, pack: Pack) -> CompiledTemplate:
-    template = load_template(source)  # read once, measured and checked: PackError
+def _compile(
+    source: Path, env: SandboxedEnvironment, pack: Pack, template: TemplatePackage
+) -> CompiledTemplate:
     tpl = DocxTemplate(template.honest())
     tpl.init_docx()
     document = tpl.docx
@@ -212,7 +216,10 @@ def _compile(source: Path, env: SandboxedEnvironment, pack: Pack) -> CompiledTem
     except KeyError:
         raise _NotCompilable("no core properties part") from None
     props = core_part.core_properties
-    properties = tuple((name, text_template(env, getattr(props, name))) for name in PROPERTIES)
+    texts = tuple(str(getattr(props, name)) for name in PROPERTIES)
+    properties = tuple(
+        (name, text_template(env, text)) for name, text in zip(PROPERTIES, texts, strict=True)
+    )
 
     images = tuple(KnownImage(str(p.partname), p.sha1, p.partname.idx) for p in package.image_parts)
     entries = _with_provenance(read_entries(template.parts), pack, source)
@@ -247,6 +254,7 @@ def _compile(source: Path, env: SandboxedEnvironment, pack: Pack) -> CompiledTem
         properties=None if core_entry in outputs else properties,
         images=images,
         stamp=next(e.date_time for e in entries if e.name == body.entry),
+        property_sources=texts,
     )
 
 
@@ -303,9 +311,39 @@ def compiled_template(source: Path, pack: Pack) -> CompiledTemplate | None:
             _templates.move_to_end(key)
             return _templates[key]
     env = environment(pack)
+    compiled = _kept_or_compiled(source, env, pack)
+    with _lock:
+        _templates[key] = compiled
+        while len(_templates) > CACHE_SIZE:
+            _templates.popitem(last=False)
+    return compiled
+
+
+def _kept_or_compiled(
+    source: Path, env: SandboxedEnvironment, pack: Pack
+) -> CompiledTemplate | None:
+    """*source* compiled for *env*: from the persistent cache, or compiled (and kept there).
+
+    The file is read once, as the pack's own regular file (:func:`read_template`). An entry
+    is kept only for bytes that passed every check of
+    :func:`~familyplan_docs.packs.guards.check_template` under the same limits and code
+    (both are in the key), so a hit stands for that check; a miss checks the very bytes read.
+    """
+    data = read_template(source)
+    store = _cache.store()
+    key = ""
+    if store is not None:
+        key = persist.template_key(data, env, _provenance_key(pack, source))
+        kept = store.get(persist.COMPILED, key)
+        if kept is not None:
+            try:
+                return persist.load(kept, source, env)
+            except persist.DamagedEntry:
+                pass  # compiled again below, and the entry replaced
+    template = check_template(source, data)  # measured and checked: PackError
     compiled: CompiledTemplate | None
     try:
-        compiled = _compile(source, env, pack)
+        compiled = _compile(source, env, pack, template)
     except _NotCompilable:
         compiled = None
     except (TemplateError, PackError):
@@ -321,11 +359,14 @@ def compiled_template(source: Path, pack: Pack) -> CompiledTemplate | None:
         ) from None
     finally:
         release_memory()
-    with _lock:
-        _templates[key] = compiled
-        while len(_templates) > CACHE_SIZE:
-            _templates.popitem(last=False)
+    if store is not None:
+        store.put(persist.COMPILED, key, persist.dump(compiled))
     return compiled
+
+
+def _provenance_key(pack: Pack, source: Path) -> str:
+    """What a kept template depends on besides its bytes: the provenance it carries."""
+    return json.dumps(provenance(pack, source), sort_keys=True)
 
 
 def release_memory() -> None:

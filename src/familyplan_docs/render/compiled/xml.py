@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..._errors import TemplateRenderError
+from .bytecode import template
 
 __all__ = [
     "compile_xml",
@@ -76,7 +77,7 @@ def text_template(env: SandboxedEnvironment, text: str) -> Template | str:
         and env.newline_sequence == "\n"
         and (env.keep_trailing_newline or not text.endswith("\n"))
     )
-    return text if unchanged else env.from_string(text)
+    return text if unchanged else template(env, text)
 
 
 # --- after a render -------------------------------------------------------------------------
