@@ -31,7 +31,7 @@ def changes(b: DocBuilder, t: dict[str, Any], level: int = 1) -> None:
             [t["change_what"], t["change_text"], t["change_then"], t["change_now"]],
             [kind, "{{ e.text }}", "{{ e.status_then }}", "{{ e.status_now }}"],
             loop=f"e in changes.{name}",
-            widths=[3.2, 8.6, 2.6, 2.6],  # room for 'Överenskommelse'
+            widths=[3.7, 8.1, 2.6, 2.6],  # room for 'Överenskommelse'
         )
         b.control("{%p endif %}")
     b.control("{%p else %}")

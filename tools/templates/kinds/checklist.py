@@ -76,7 +76,10 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
 
     b.heading(t["script_heading"])
     b.para(t["script_intro"]).paragraph_format.keep_with_next = True
+    tail = b.mark()
     for name in SECTIONS:
+        if name == SECTIONS[-1]:
+            tail = b.mark()  # the last step and the follow-up end the document together
         _section(b, t, t[name])
         if name == "network":
             b.heading(t["participants_heading"], 3)
@@ -88,9 +91,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
                     "{{ [p.phone, p.email]|joined('\\n') }}",
                 ],
                 loop="p in meeting.participants",
+                rows=2,
                 widths=[3.4, 5.3, 8.3],
             )
 
     b.heading(t["follow_up"]["heading"])
     b.para(t["follow_up"]["text"])
     b.bullets(t["follow_up"]["points"])
+    b.keep_from(tail)
