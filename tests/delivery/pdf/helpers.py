@@ -31,8 +31,19 @@ TEMPLATE_GAPS: dict[str, frozenset[str]] = {
     # key/value, note and signature tables have no header cells (needs "Table Heading" or a
     # repeated header row in the templates: issue 14 and the template pass)
     "table-header": frozenset(KINDS) - {"network_map"},
-    # bold paragraphs that act as sub-headings
-    "bold-paragraphs": frozenset({"checklist", "coordinator_role", "invitation", "process_plan"}),
+    # bold paragraphs that act as sub-headings; in child_view and consent_data the bold label
+    # before a line to write on ("The consent was explained through an interpreter in: ____"),
+    # all bold when the line is empty (a form field, not a heading: the check cannot tell)
+    "bold-paragraphs": frozenset(
+        {
+            "checklist",
+            "coordinator_role",
+            "invitation",
+            "process_plan",
+            "child_view",
+            "consent_data",
+        }
+    ),
     # LibreOffice 7.4 loses the cells of a table row that breaks across pages (nl blank plan)
     "table-rows": frozenset({"family_plan"}),
 }

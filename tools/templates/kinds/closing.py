@@ -60,7 +60,7 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     marks = "   ".join(
         tag(f"'☒' if closing.rating == {n} else '☐'") + f" {n}" for n in range(1, 11)
     )
-    b.para(t["rating"], bold=True).paragraph_format.keep_with_next = True
+    b.heading(t["rating"], 2)  # a question the family answers: a heading, tagged as one
     b.para(marks)
 
     tail = b.mark()  # how to get back in touch and the data note end the document together

@@ -32,7 +32,7 @@ NAMES = (
 def build(b: DocBuilder, t: dict[str, Any]) -> None:
     """Build the letter to the family."""
     b.control("{%p set line = '____________________' %}")
-    sender = b.para("{{ [organization.name, organization.programme]|joined(' – ') }}", bold=True)
+    sender = b.para("{{ [organization.name, organization.programme]|joined(' – ') }}", size=12)
     sender.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     address = b.para("{{ organization.address }}", size=9)
     address.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from docx.enum.text import WD_BREAK
+
 from templates.builder import DocBuilder
 
 STEPS: dict[str, list[str]] = {
@@ -84,6 +86,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         compact_cm=0.5,
     )
 
+    # a blank form's year of meetings (ten rows to write in) starts on a page of its own, so
+    # the table never breaks across pages (LibreOffice then loses the rows' tags in the PDF)
+    b.control("{%p if blank %}")
+    b.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    b.control("{%p endif %}")
     b.heading(t["meetings_heading"])
     b.para(t["meetings_intro"])
     b.table(
