@@ -9,9 +9,9 @@ JS_DEPS := tests/js/node_modules/.installed
 demo: setup
 	$(VENV)/bin/familyplan-docs demo --out demo-out --pdf
 
-# the whole suite, as CI runs it
+# the whole suite, as CI runs it (two processes: the LibreOffice checks dominate the time)
 test: setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # the fast lane for the edit-test loop: no LibreOffice, a tenth of the Hypothesis examples,
 # two processes
