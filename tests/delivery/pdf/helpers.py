@@ -31,9 +31,9 @@ TEMPLATE_GAPS: dict[str, frozenset[str]] = {
     # key/value, note and signature tables have no header cells (needs "Table Heading" or a
     # repeated header row in the templates: issue 14 and the template pass)
     "table-header": frozenset(KINDS) - {"network_map"},
-    # bold paragraphs that act as sub-headings; in child_view and consent_data the bold label
-    # before a line to write on ("The consent was explained through an interpreter in: ____"),
-    # all bold when the line is empty (a form field, not a heading: the check cannot tell)
+    # bold paragraphs that act as sub-headings; and on forms a bold label before an empty line
+    # to write on ("Date: ____", "Explained through an interpreter in: ____"), all bold while
+    # the line is empty: a form field, not a heading, which the check cannot tell apart
     "bold-paragraphs": frozenset(
         {
             "checklist",
@@ -42,6 +42,10 @@ TEMPLATE_GAPS: dict[str, frozenset[str]] = {
             "process_plan",
             "child_view",
             "consent_data",
+            "consent_sharing",
+            "family_letter",
+            "family_plan",
+            "minutes",
         }
     ),
     # LibreOffice 7.4 loses the cells of a table row that breaks across pages (nl blank plan)
