@@ -379,5 +379,12 @@ def test_a_generated_plan_is_refused_only_for_what_the_schema_cannot_say(
                     "not a valid BSN",
                     "not a valid personnummer",
                     "falls outside the years 1 to 9999",
+                    # who holds custody of whom and who signs as what (model/checks.py)
+                    "is not a child of the family",
+                    "is not a child (role child)",
+                    "cannot hold custody of themselves",
+                    "signs twice",
+                    "signs as custodian but holds custody of none",
+                    "is a child and signs as child",
                 )
             ), problem
