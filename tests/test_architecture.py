@@ -17,7 +17,9 @@ import familyplan_docs
 PACKAGE = Path(familyplan_docs.__file__).parent
 NAME = "familyplan_docs"
 
-FOUNDATION = {"_errors", "_limits", "_kinds", "_text", "_files", "_ooxml", "_cache"}
+FOUNDATION = {
+    "_errors", "_limits", "_kinds", "_text", "_files", "_ooxml", "_cache", "_version",
+}  # fmt: skip
 """Modules every layer may use; they import nothing of the package but each other."""
 
 LAYERS: dict[str, set[str]] = {
@@ -43,6 +45,8 @@ IMPORTS_INSIDE_FUNCTIONS = {
     f"{NAME}._api": "each job imports its stack (documents, PDF, workbook, calendar)",
     f"{NAME}._input": "load_plan imports the workbook reader only for a .xlsx file",
     f"{NAME}.service.start": "serve() imports the part that needs the optional web stack",
+    f"{NAME}.render.documents": "python-docx and docxtpl (render.plain) only for a logo, "
+    "the network map or a template the compiled engine leaves to docxtpl",
 }
 """The only modules that import the package's own modules inside a function, and why: a
 fresh process pays only for what it runs (README "Cold start"). ``__init__`` imports its

@@ -106,7 +106,7 @@ if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     )
     from .packs.pack import Pack
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _LAZY: dict[str, str] = {
     "PackInfo": "._api",

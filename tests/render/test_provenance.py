@@ -11,6 +11,7 @@ import docx
 import pytest
 
 from familyplan_docs import FamilyPlan, load_pack
+from familyplan_docs.model.version import SCHEMA_VERSION
 from familyplan_docs.render import documents as documents_module
 from familyplan_docs.render.compiled import template as compiled_module
 from familyplan_docs.render.documents import render_to
@@ -52,9 +53,13 @@ def test_every_kind_of_every_pack_carries_its_provenance(pack_name: str, kind: s
 
 
 def test_the_library_version_is_the_installed_one() -> None:
+    import importlib.metadata
+
     import familyplan_docs
 
     assert library_version() == familyplan_docs.__version__
+    assert library_version() == importlib.metadata.version("familyplan-docs")
+    assert FamilyPlan.model_fields["schema_version"].default == SCHEMA_VERSION
 
 
 def test_both_engines_write_the_same_provenance(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,7 @@ from .journey import (
 )
 from .meetings import AgendaItem, Meeting, Participant, RoundEntry
 from .people import Coordinator, Family, Member, NetworkMember, Organization, Supporter
+from .version import SCHEMA_VERSION
 
 __all__ = [  # the enums are re-exported: callers look for them with the model
     "MAX_TEXT",
@@ -134,7 +135,7 @@ class ChecklistEntry(Model):
 class FamilyPlan(Model):
     """One family's holistic plan: the single input of every document."""
 
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1"] = SCHEMA_VERSION
     country: Country
     organization: Organization
     family: Family

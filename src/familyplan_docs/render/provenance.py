@@ -11,7 +11,6 @@ custom property the template has), the package relationships and the content typ
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import io
 import os
 import zipfile
@@ -21,7 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model.plan import FamilyPlan
+from .._version import __version__
+from ..model.version import SCHEMA_VERSION
 from ..packs.pack import Pack
 
 __all__ = [
@@ -57,16 +57,13 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id of user-d
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-@lru_cache(maxsize=1)
 def library_version() -> str:
-    """The installed familyplan-docs version (``unknown`` when run from an uninstalled tree).
+    """The familyplan-docs version (:mod:`familyplan_docs._version`, which the build reads too).
 
-    Looked up once per process (reading the installed packages' metadata takes milliseconds).
+    Never read from the installed packages' metadata: importing ``importlib.metadata`` alone
+    costs a fresh process tens of milliseconds.
     """
-    try:
-        return importlib.metadata.version("familyplan-docs")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 @lru_cache(maxsize=256)
@@ -77,13 +74,12 @@ def _sha256(path: str, _mtime_ns: int, _size: int) -> str:
 def provenance(pack: Pack, template: Path) -> dict[str, str]:
     """The provenance of a document rendered by *pack* from the file *template*."""
     stat = os.stat(template)
-    schema = FamilyPlan.model_fields["schema_version"].default
     return {
         "libraryVersion": library_version(),
         "pack": pack.name,
         "packVersion": pack.manifest.version,
         "templateSha256": _sha256(str(template), stat.st_mtime_ns, stat.st_size),
-        "planSchemaVersion": str(schema),
+        "planSchemaVersion": SCHEMA_VERSION,
     }
 
 

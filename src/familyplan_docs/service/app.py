@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +20,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
+from .. import _cache
+from .._version import __version__
 from .convert import pdf_available
 from .http import RequestFrame, request_id
 from .jobs import WorkerSettings
@@ -64,6 +65,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         render_seconds=config.limits.render_seconds,
         pdf_seconds=config.limits.pdf_seconds,
         warm=config.warm,
+        cache=config.cache and not _cache.disabled(),
     )
     pool = RenderPool(
         settings,
@@ -93,7 +95,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
 
     app = FastAPI(
         title="familyplan-docs",
-        version=_version(),
+        version=__version__,
         description=_DESCRIPTION,
         openapi_url="/openapi.json",
         docs_url=None,
@@ -136,10 +138,3 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_invalid)
-
-
-def _version() -> str:
-    try:
-        return version("familyplan-docs")
-    except PackageNotFoundError:  # pragma: no cover - a source checkout without metadata
-        return "0"
