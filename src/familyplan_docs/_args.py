@@ -164,6 +164,7 @@ def _add_serve(sub: Any) -> None:
         "--pdf", action=argparse.BooleanOptionalAction, default=None,
         help="offer format=pdf (default: when LibreOffice is installed)",
     )  # fmt: skip
+    _add_no_cache(p)
     p.add_argument(
         "--queue-per-worker", type=int, default=limits.queue_per_worker, metavar="N",
         help="requests that may wait per worker before 503 (default: %(default)s)",

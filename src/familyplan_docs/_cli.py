@@ -261,6 +261,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, workers=args.workers,
             templates=tuple(args.templates), keys=api_keys(os.environ, args.api_key_file),
             insecure_no_auth=args.insecure_no_auth, pdf=args.pdf, limits=limits,
+            cache=not args.no_cache,
         )
     )  # fmt: skip
     return 0

@@ -134,3 +134,25 @@ def test_stopping_ends_a_busy_worker_by_its_deadline(settings: jobs.WorkerSettin
         task.cancel()
 
     asyncio.run(scenario())
+
+
+def _cache_is_off() -> bool:
+    """A job: whether the worker runs without the persistent cache."""
+    from familyplan_docs import _cache
+
+    return _cache.disabled()
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_serve_no_cache_turns_the_cache_off_in_every_worker(
+    settings: jobs.WorkerSettings, cache: bool
+) -> None:
+    async def scenario() -> object:
+        pool = _pool(jobs.WorkerSettings(**{**settings.__dict__, "cache": cache}))
+        await pool.start()
+        try:
+            return await pool.run(_cache_is_off, timeout=30)  # type: ignore[arg-type]
+        finally:
+            await pool.stop(1)
+
+    assert asyncio.run(scenario()) is (not cache)

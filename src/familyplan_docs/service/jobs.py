@@ -28,6 +28,7 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import ParamSpec
 
+from .. import _cache
 from .._api import export_json, sample_files
 from .._errors import (
     ConversionError,
@@ -95,6 +96,8 @@ class WorkerSettings:
     pdf_seconds: float
     warm: bool = True
     """Render every pack once at start (False only to test the HTTP side quickly)."""
+    cache: bool = True
+    """Use the persistent cache (False: ``serve --no-cache``; a worker does not inherit it)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ def start_worker(settings: WorkerSettings, started: Synchronized[int]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     _settings = settings
+    if not settings.cache:
+        _cache.disable()
     convert.set_timeout(settings.pdf_seconds)
     try:
         _shelf = PackShelf.load(settings.templates)

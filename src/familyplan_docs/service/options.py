@@ -75,6 +75,8 @@ class ServiceConfig:
     pdf: bool | None = None
     limits: Limits = field(default_factory=Limits)
     warm: bool = True
+    cache: bool = True
+    """Whether the workers use the persistent cache of compiled templates (``--no-cache``)."""
     """Render every pack once in each worker at start; False only to test the HTTP side."""
 
     @property
