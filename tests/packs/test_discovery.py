@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from familyplan_docs import PackError, UnknownChoiceError, _limits, list_packs, load_pack
+from familyplan_docs.model.ids import Country
 from familyplan_docs.packs import discovery
-from familyplan_docs.packs.discovery import discover, load_pack_named, survey
+from familyplan_docs.packs.discovery import DEFAULT_PACK, discover, load_pack_named, survey
 from tests.helpers import make_pack
 
 BROKEN = {
@@ -94,3 +95,9 @@ def test_survey_lists_every_pack_folder_in_order(packs: Path) -> None:
     found = survey([packs])
     assert [f.folder.name for f in found][:2] == ["bad", "good"]
     assert found[0].manifest is None and found[0].problem
+
+
+def test_every_country_the_model_knows_has_a_built_in_pack() -> None:
+    assert set(DEFAULT_PACK) == {c.value for c in Country}
+    for country in Country:
+        assert load_pack(DEFAULT_PACK[country]).manifest.locale.endswith(f"_{country.value}")

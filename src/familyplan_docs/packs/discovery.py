@@ -23,16 +23,18 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import _limits
 from .._errors import FamilyPlanError, PackError, UnknownChoiceError
-from ..model.ids import Country
-from ..model.plan import FamilyPlan
+
+if TYPE_CHECKING:
+    from ..model.plan import FamilyPlan
 from .builtin import templates_root
 from .files import has_pack_file
 from .pack import MANIFEST, Manifest, Pack, read_manifest
+from .plugins import entry_points
 
 __all__ = [
     "DEFAULT_PACK",
@@ -53,8 +55,9 @@ _warned: set[str] = set()
 ENV_VAR = "FAMILYPLAN_DOCS_TEMPLATES"
 ENTRY_POINT_GROUP = "familyplan_docs.packs"
 
-DEFAULT_PACK = {Country.DK: "da", Country.NL: "nl", Country.SE: "sv"}
-"""The built-in pack used for a plan's country when no locale is given."""
+DEFAULT_PACK: dict[str, str] = {"DK": "da", "NL": "nl", "SE": "sv"}
+"""The built-in pack used for a plan's country (a ``model.ids.Country``, a string) when no
+locale is given."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 
 from .. import _cache, _limits
 from .._errors import PackError, UnknownChoiceError
@@ -75,7 +74,8 @@ def read_manifest(folder: Path) -> Manifest:
     """Read and check ``folder/pack.toml``; raise :class:`PackError` naming the problem.
 
     Only the tables this module knows are checked (``[legal]`` holds text, ``[settings]``
-    is a table); other tables are left to the code that reads them.
+    is a table); other tables are left to the code that reads them. A manifest read before
+    (the same bytes) comes from the persistent cache as JSON and is checked the same way.
     """
     path = folder / MANIFEST
     try:
@@ -89,13 +89,39 @@ def read_manifest(folder: Path) -> Manifest:
             f"{path}: not UTF-8 text (the byte 0x{raw[exc.start]:02X} at position "
             f"{exc.start + 1}); save it as UTF-8"
         ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise PackError(f"{path}: not valid TOML: its values are nested too deeply") from None
+    store = _cache.store()
+    key = _cache.digest(_MANIFESTS, _cache.package_fingerprint(), raw) if store else ""
+    data = _kept_manifest(store.get(_MANIFESTS, key)) if store else None
+    if data is None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PackError(f"{path}: not valid TOML: {exc}") from None
+        except RecursionError:
+            raise PackError(f"{path}: not valid TOML: its values are nested too deeply") from None
+        if store is not None:
+            try:
+                kept = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except (TypeError, ValueError, RecursionError):  # a TOML date has no JSON form
+                kept = b""
+            if kept:
+                store.put(_MANIFESTS, key, kept)
     return _manifest(path, data)
+
+
+_MANIFESTS = "manifests"
+
+
+def _kept_manifest(data: bytes | None) -> dict[str, Any] | None:
+    """A manifest's TOML as :func:`read_manifest` kept it (as JSON, read far faster than
+    TOML); None when missing or damaged. It is checked like a manifest just parsed."""
+    if data is None:
+        return None
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _manifest(path: Path, data: dict[str, Any]) -> Manifest:
@@ -342,6 +368,8 @@ def read_catalog(path: Path) -> dict[str, str]:
 
 
 def _parsed_catalog(path: Path, raw: bytes) -> dict[str, str]:
+    from babel.messages.pofile import read_po  # a catalog read before comes from the cache
+
     try:
         catalog = read_po(io.BytesIO(raw), abort_invalid=True)
     except Exception as exc:  # babel raises many kinds on a damaged catalog

@@ -38,11 +38,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import PackError, Problem
 from ..model.enums import MemberRole, SignerRole
-from ..model.plan import Consent, FamilyPlan, Member
+
+if TYPE_CHECKING:
+    from ..model.plan import Consent, FamilyPlan, Member
 
 __all__ = [
     "CHILD_RULES",
