@@ -86,6 +86,34 @@ def test_a_render_with_a_warm_cache_draws_no_map_and_loads_no_workbook_or_pdf_st
     assert not again & {"matplotlib", "numpy", "openpyxl", "icalendar", "rich", "pikepdf"}
 
 
+def test_the_engine_renders_from_a_warm_cache_without_python_docx_docxtpl_or_the_model(
+    tmp_path: Path,
+) -> None:
+    """What ``benchmarks/bench_peers.py`` times from a cold process: one template, plain data."""
+    import docx
+
+    template = tmp_path / "templates" / "letter.docx"
+    template.parent.mkdir()
+    document = docx.Document()
+    document.core_properties.title = "letter"
+    document.add_paragraph("{{ title }}")
+    document.add_paragraph("{% for r in rows %}{{ r }} {% endfor %}")
+    document.save(str(template))
+    out = tmp_path / "out.docx"
+    code = (
+        "from pathlib import Path\n"
+        "from familyplan_docs.packs.discovery import load_pack\n"
+        "from familyplan_docs.render.compiled.template import compiled_template\n"
+        f"compiled = compiled_template(Path({str(template)!r}), load_pack('da'))\n"
+        f"compiled.render({{'title': 'Æ & <ø>', 'rows': ['a', 'b']}}, Path({str(out)!r}))\n"
+    )
+    cache = tmp_path / "cache"
+    assert {"docx", "docxtpl"} <= _loaded(code, cache)  # compiling uses docxtpl's own code
+    again = _loaded(code, cache)
+    assert not again & {"docx", "docxtpl", "pydantic", "matplotlib", "openpyxl", "pikepdf"}
+    assert "Æ & <ø>" in "".join(p.text for p in docx.Document(str(out)).paragraphs)
+
+
 def test_a_subpackage_import_never_hides_the_render_function() -> None:
     import familyplan_docs.render.documents
 

@@ -24,6 +24,7 @@ from defusedxml import ElementTree as SafeElementTree
 __all__ = [
     "CONTENT_TYPES",
     "DAMAGED",
+    "WP_NS",
     "ContentTypes",
     "PackageProblem",
     "PartData",
@@ -39,6 +40,9 @@ __all__ = [
 
 CONTENT_TYPES = "[Content_Types].xml"
 """The part every OOXML package has, naming the content type of every other part."""
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+"""The namespace of a drawing's place in the text (``wp:inline``, ``wp:docPr``)."""
 
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 """What reading a damaged zip raises (NotImplementedError: a method or version Python lacks)."""

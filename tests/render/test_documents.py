@@ -25,8 +25,8 @@ from familyplan_docs import (
     render_blank,
 )
 from familyplan_docs.packs.discovery import ENV_VAR
-from familyplan_docs.render.documents import _quoted
 from familyplan_docs.render.environment import Formatter
+from familyplan_docs.render.plain import _quoted
 from tests.helpers import docx_text, examples, make_docx, make_pack
 
 HOSTILE = [

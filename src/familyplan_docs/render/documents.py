@@ -13,10 +13,8 @@ import os
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
@@ -30,13 +28,12 @@ from ..packs.guards import load_template
 from ..packs.pack import Pack
 from .budget import NUMBER_RUN, RenderLimitError, render_budget
 from .compiled.template import compiled_template
-from .compiled.xml import parse_body
 from .environment import make_environment
+from .guard import SharedValueChanged
 from .provenance import add_provenance_to_zip, provenance
 from .sandbox import refuse_declarations
 from .shared import (
     SharedContext,
-    SharedValueChanged,
     new_context,
     protect_shared,
     shared_context,
@@ -49,24 +46,7 @@ MAP_IMAGE = "network_map_image"
 LOGO_IMAGE = "organization_logo"
 """Context name of the pack's logo (``logo.png``), with its alt text; empty without one."""
 
-LOGO_HEIGHT = Mm(9)
-"""How tall the logo is placed (in the page header, and on the flyer)."""
-
-_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _XML_PARTS = (".xml", ".rels", ".vml", ".svg")
-
-
-class _CheckedDocxTemplate(DocxTemplate):  # type: ignore[misc]
-    """docxtpl, with each rendered part checked for markup declarations before it is parsed,
-    and the rendered body read as the compiled engine reads it: never cut short."""
-
-    def fix_tables(self, xml: str) -> Any:
-        return parse_body(xml)
-
-    def render_xml_part(self, src_xml: Any, part: Any, context: Any, jinja_env: Any = None) -> Any:
-        xml = super().render_xml_part(src_xml, part, context, jinja_env)
-        refuse_declarations(xml, str(getattr(part, "partname", "a part")).lstrip("/"))
-        return xml
 
 
 def select_kinds(kinds: Iterable[str] | None, pack: Pack | None = None) -> list[str]:
@@ -80,12 +60,14 @@ def select_kinds(kinds: Iterable[str] | None, pack: Pack | None = None) -> list[
     return list(dict.fromkeys(chosen))
 
 
-def _network_map(tpl: DocxTemplate, plan: FamilyPlan | None, pack: Pack) -> tuple[Any, str]:
+def _network_map(tpl: Any, plan: FamilyPlan | None, pack: Pack) -> tuple[Any, str]:
     entries = (
         [MapEntry(n.name, n.sector, n.closeness, n.relation or "") for n in plan.network]
         if plan
         else []
     )
+    from . import plain  # python-docx and docxtpl: only for a logo, a map or plain docxtpl
+
     png = draw_network_map(
         entries,
         centre_label=plan.family.name if plan else pack.gettext("network_map.centre_blank"),
@@ -96,36 +78,7 @@ def _network_map(tpl: DocxTemplate, plan: FamilyPlan | None, pack: Pack) -> tupl
         alt = pack.format("network_map.alt", {"family": plan.family.name, "count": len(entries)})
     else:
         alt = pack.gettext("network_map.alt_blank")
-    return InlineImage(tpl, io.BytesIO(png), width=Mm(160)), alt
-
-
-class _AltImage(InlineImage):  # type: ignore[misc]
-    """docxtpl's ``InlineImage`` with its own alt text (``descr``) on the drawing."""
-
-    def __init__(self, tpl: Any, image: io.BytesIO, alt: str, height: Any) -> None:
-        super().__init__(tpl, image, height=height)
-        self.alt = alt
-
-    def _insert_image(self) -> str:
-        self.image_descriptor.seek(0)  # the same image may be placed more than once
-        xml = str(super()._insert_image())
-        return xml.replace("<wp:docPr ", f"<wp:docPr descr={_quoted(self.alt)} ", 1)
-
-
-def _quoted(text: str) -> str:
-    """*text* as an XML attribute value with its quotes: ``xml.sax.saxutils.quoteattr``.
-
-    Written out because importing ``xml.sax.saxutils`` imports ``urllib.request`` and the
-    HTTP and e-mail stacks with it (milliseconds every fresh process pays).
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in text:
-        return f'"{text}"'
-    if "'" not in text:
-        return f"'{text}'"
-    escaped = text.replace('"', "&quot;")
-    return f'"{escaped}"'
+    return plain.map_image(tpl, png), alt
 
 
 def _logo(tpl: Any, plan: FamilyPlan | None, pack: Pack) -> Any:
@@ -133,17 +86,13 @@ def _logo(tpl: Any, plan: FamilyPlan | None, pack: Pack) -> Any:
     data = pack.logo()
     if data is None:
         return ""
+    from . import plain  # python-docx and docxtpl: only for a logo, a map or plain docxtpl
+
     if plan:
         alt = pack.format("logo.alt", {"organization": plan.organization.name})
     else:
         alt = pack.gettext("logo.alt_blank")
-    return _AltImage(tpl, io.BytesIO(data), alt, LOGO_HEIGHT)
-
-
-def _set_alt_text(tpl: DocxTemplate, alt: str) -> None:
-    for doc_pr in tpl.docx.element.body.iter(f"{{{_WP_NS}}}docPr"):
-        if not doc_pr.get("descr"):
-            doc_pr.set("descr", alt)
+    return plain.logo_image(tpl, data, alt)
 
 
 def document_record(kind: str) -> Record:
@@ -222,12 +171,14 @@ def _render_document(
     if compiled is not None:  # patched and compiled once, reused for every render
         job = compiled.start()
         if compiled.mentions(MAP_IMAGE):
-            context[MAP_IMAGE], alt = _network_map(cast(DocxTemplate, job), plan, pack)
+            context[MAP_IMAGE], alt = _network_map(job, plan, pack)
         context[LOGO_IMAGE] = _logo(job, plan, pack)
         job.render(context, target, alt_text=alt)
         return
     # a template only plain docxtpl renders faithfully; read as the guard measured it
-    tpl = _CheckedDocxTemplate(load_template(source).honest())
+    from . import plain  # python-docx and docxtpl: only for a logo, a map or plain docxtpl
+
+    tpl = plain.CheckedDocxTemplate(load_template(source).honest())
     tpl.init_docx()
     if MAP_IMAGE in tpl.get_xml():
         context[MAP_IMAGE], alt = _network_map(tpl, plan, pack)
@@ -235,7 +186,7 @@ def _render_document(
     with render_budget():  # the render limits hold for the document as a whole
         tpl.render(context, jinja_env=make_environment(pack), autoescape=True)
     if alt:
-        _set_alt_text(tpl, alt)
+        plain.set_alt_text(tpl, alt)
     saved = io.BytesIO()
     tpl.save(saved)
     with zipfile.ZipFile(saved) as archive:  # written just now: its headers are honest

@@ -35,6 +35,7 @@ from .budget import (
     size_of,
 )
 from .costs import bounded, deadline, is_large
+from .guard import SharedValueChanged, changes_shared
 from .predict import (
     after_call,
     bound_method,
@@ -44,7 +45,6 @@ from .predict import (
     prepare_call,
     str_join,
 )
-from .shared import SharedValueChanged, changes_shared
 from .values import Record
 
 

@@ -15,22 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import modifies_known_mutable
-
-from ..model.plan import FamilyPlan
 from ..packs.pack import Pack
 from .context import build_blank_context, build_context
+from .guard import protecting
 from .values import Record
+
+if TYPE_CHECKING:
+    from ..model.plan import FamilyPlan
 
 __all__ = [
     "SharedContext",
-    "SharedValueChanged",
-    "changes_shared",
     "new_context",
     "protect_shared",
     "shared_context",
@@ -87,44 +84,8 @@ def _containers(values: Iterable[Any]) -> frozenset[int]:
     return frozenset(found)
 
 
-class SharedValueChanged(SecurityError):
-    """A template tried to change a list of a shared context (the call was not made).
-
-    Carries the render budget's time limit and deadline, so the document's render again
-    (with a context of its own) stays within the time its first render had.
-    """
-
-    def __init__(self, seconds: float | None = None, deadline: float | None = None) -> None:
-        super().__init__("the template changes a value shared with other documents")
-        self.seconds = seconds
-        self.deadline = deadline
-
-
-_protected: ContextVar[frozenset[int]] = ContextVar(
-    "familyplan_shared_containers", default=frozenset()
-)
-
-
 @contextmanager
 def protect_shared(context: SharedContext) -> Iterator[None]:
     """Within this, calls that would change a list of *context* raise SharedValueChanged."""
-    token = _protected.set(context.containers)
-    try:
+    with protecting(context.containers):
         yield
-    finally:
-        _protected.reset(token)
-
-
-def changes_shared(owner: Any, name: str, args: tuple[Any, ...]) -> bool:
-    """Whether calling method *name* of *owner* (with *args*) would change a shared value.
-
-    *owner* is None for a function or an unbound method; then its first argument is the
-    object it would change (``list.append(xs, 1)``). A false alarm costs only a second
-    render of the document.
-    """
-    protected = _protected.get()
-    if not protected:
-        return False
-    if owner is None and args:
-        owner = args[0]
-    return id(owner) in protected and modifies_known_mutable(owner, name)

@@ -15,17 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.image.image import Image
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.spec import default_content_types
-from docx.oxml.shape import CT_Inline
 from lxml import etree
 
 __all__ = ["KnownImage", "MediaParts", "NewImage", "PartSink", "Rel", "add_rels", "add_types"]
 
 _PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_DEFAULT_TYPES = frozenset(default_content_types)
 
 
 @dataclass(frozen=True)
@@ -114,6 +109,10 @@ class PartSink:
 
     def new_pic_inline(self, image_descriptor: Any, width: Any = None, height: Any = None) -> Any:
         """Return a ``wp:inline`` for the image, adding its media part as python-docx would."""
+        from docx.image.image import Image  # python-docx only for a document with images
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml.shape import CT_Inline
+
         image = Image.from_file(image_descriptor)
         partname = self._media.partname(image)
         rid = self._relate(RT.IMAGE, partname, False)
@@ -147,11 +146,14 @@ def add_rels(existing: bytes, partname: str, new: Mapping[str, Rel]) -> bytes:
 
 def add_types(existing: bytes, images: Iterable[NewImage]) -> bytes:
     """``[Content_Types].xml`` *existing* with the content types of *images* added."""
+    from docx.opc.spec import default_content_types  # only a document with new images
+
+    default_types = frozenset(default_content_types)
     root = etree.fromstring(existing)
     defaults = {(d.get("Extension") or "").lower() for d in root.iter(f"{{{_CT_NS}}}Default")}
     for image in images:
         ext = posixpath.splitext(image.partname)[1][1:]
-        if (ext.lower(), image.content_type) in _DEFAULT_TYPES:
+        if (ext.lower(), image.content_type) in default_types:
             if ext.lower() not in defaults:
                 element = etree.Element(f"{{{_CT_NS}}}Default")
                 element.set("Extension", ext)

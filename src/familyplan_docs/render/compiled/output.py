@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml.parser import parse_xml
 from jinja2 import Template, TemplateError
 from lxml import etree
 
@@ -58,6 +55,11 @@ def _render_xml(part: Part, context: Mapping[str, Any]) -> str:
     return xml
 
 
+_OXML_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+"""python-docx's ``oxml_parser`` without its element classes, which change no byte written:
+``parse_xml`` then ``serialize_part_xml`` with it, without loading python-docx."""
+
+
 def header_footer_data(xml: str) -> bytes:
     """A rendered header or footer as python-docx writes it (docxtpl parses it into one).
 
@@ -65,7 +67,8 @@ def header_footer_data(xml: str) -> bytes:
     parser) raises :class:`TemplateRenderError`; nothing is cut.
     """
     try:
-        return bytes(serialize_part_xml(parse_xml(xml.encode("utf-8"))))
+        tree = etree.fromstring(xml.encode("utf-8"), _OXML_PARSER)
+        return bytes(etree.tostring(tree, encoding="UTF-8", standalone=True))
     except etree.XMLSyntaxError as exc:
         raise TemplateRenderError(
             f"a header or footer of the document cannot be read once rendered: {exc}"
@@ -81,6 +84,10 @@ def core_data(
 
     Each property is a template or, when it holds no tags, its text.
     """
+    from docx.opc.coreprops import CoreProperties  # only for properties with tags
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import parse_xml
+
     core = parse_xml(core_xml)
     props = CoreProperties(core)
     for name, template in properties:

@@ -42,13 +42,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import docx.oxml.ns
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.oxml import serialize_part_xml
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -73,6 +68,9 @@ from .output import (
 from .package import Entry, read_entries
 from .xml import compile_xml, post_process, text_template
 
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
 __all__ = [
     "CompiledTemplate",
     "RenderJob",
@@ -90,7 +88,6 @@ PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title"
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
-_HEADER_FOOTER = (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
 _BODY_MARK = b"<w:body/>"
 
 _post_process = post_process  # the names tests import from this module
@@ -177,6 +174,14 @@ def _with_provenance(entries: list[Entry], pack: Pack, source: Path) -> list[Ent
 def _compile(
     source: Path, env: SandboxedEnvironment, pack: Pack, template: TemplatePackage
 ) -> CompiledTemplate:
+    # python-docx and docxtpl only here: a process whose templates come from the persistent
+    # cache renders without loading them (README "Cold start")
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.ns import qn
+    from docxtpl import DocxTemplate
+
     tpl = DocxTemplate(template.honest())
     tpl.init_docx()
     document = tpl.docx
@@ -186,15 +191,15 @@ def _compile(
     body_xml = str(tpl.get_xml())
     body = _story_part(env, tpl, main, body_xml)
     root = copy.deepcopy(main.element)
-    old_body = root.find(docx.oxml.ns.qn("w:body"))
-    root.replace(old_body, etree.Element(docx.oxml.ns.qn("w:body")))
+    old_body = root.find(qn("w:body"))
+    root.replace(old_body, etree.Element(qn("w:body")))
     whole = serialize_part_xml(root)
     if whole.count(_BODY_MARK) != 1:
         raise _NotCompilable("the document's body could not be located")
     head, tail = whole.split(_BODY_MARK)
 
     parts = []
-    for uri in _HEADER_FOOTER:
+    for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
         for _rid, part in tpl.get_headers_footers(uri):
             xml = tpl.get_part_xml(part)
             if tpl.get_headers_footers_encoding(xml).lower() not in ("utf-8", "utf8"):

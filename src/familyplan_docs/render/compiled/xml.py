@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import docx.oxml.ns
-from docxtpl import DocxTemplate
 from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..._errors import TemplateRenderError
+from ..._ooxml import WP_NS
 from .bytecode import template
 
 __all__ = [
@@ -144,6 +143,8 @@ def _resolve_paragraph(match: re.Match[str]) -> str:
     paragraph = match.group(0)
     if not any(ch in paragraph for ch in _LISTING_CHARS):
         return paragraph
+    from docxtpl import DocxTemplate  # only for a paragraph it changes (a cold start)
+
     return str(DocxTemplate.resolve_listing(None, paragraph))
 
 
@@ -158,6 +159,8 @@ def parse_body(xml: str) -> Any:
     # it would cut the document short without a word (the render budget bounds the size)
     tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True, huge_tree=True))
     if _tables_need_fixing(tree):
+        from docxtpl import DocxTemplate  # only for a document it changes (a cold start)
+
         fixed = DocxTemplate.fix_tables(None, xml)
         if _text_size(fixed) != _text_size(tree):  # docxtpl's own parser cut a huge text
             raise TemplateRenderError(
@@ -227,9 +230,7 @@ def _first_grandchild(element: Any, child_tag: str, grandchild_tag: str) -> Any:
 
 def number_drawings(tree: Any, alt_text: str = "") -> None:
     """Number the drawings from 1001 (docxtpl's ``fix_docpr_ids``); *alt_text* where none."""
-    for number, doc_pr in enumerate(
-        tree.xpath("//wp:docPr", namespaces=docx.oxml.ns.nsmap), start=1001
-    ):
+    for number, doc_pr in enumerate(tree.iter(f"{{{WP_NS}}}docPr"), start=1001):
         doc_pr.attrib["id"] = str(number)
         if alt_text and not doc_pr.get("descr"):
             doc_pr.set("descr", alt_text)
