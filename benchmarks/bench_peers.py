@@ -20,7 +20,8 @@ Arabic, emoji and things that look like tags. Engines:
   itself; the script makes any call to LibreOffice fail, so that is checked too.
 
 The package's ``.pyc`` files are made first and ``PYTHONDONTWRITEBYTECODE`` is removed for
-the children, as in ``bench_cold.py``. Every engine runs in fresh processes (``--runs``):
+the children, as in ``bench_cold.py``. Every engine runs in fresh processes (``--runs``) of
+its own script (``peers_python.py``, ``peers_node.js``), which loads only that engine:
 the time from the process's start until its first document is written ("cold"), then
 ``--warm`` documents in memory ("warm", the median ms per document), and the process's
 peak RSS. Before any figure is printed, every engine's
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import io
 import json
 import os
 import shutil
@@ -44,8 +44,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from docx import Document
 
 import familyplan_docs
 
@@ -78,6 +76,8 @@ def data() -> dict[str, Any]:
 
 
 def _template(path: Path, title: str, intro: str, rows: list[tuple[str, str, str]]) -> None:
+    from docx import Document  # here, not at the top: the engines' processes never load it
+
     doc = Document()
     doc.core_properties.title = "bench_peers"
     doc.add_heading("Familieplan", level=1)
@@ -126,6 +126,8 @@ def make_templates(folder: Path) -> dict[str, Path]:
 
 def check(path: Path, expected: dict[str, Any]) -> None:
     """Raise AssertionError unless *path* holds exactly the data."""
+    from docx import Document
+
     doc = Document(str(path))
     texts = [p.text for p in doc.paragraphs]
     assert expected["title"] in texts, f"{path.name}: title missing or changed: {texts[:4]}"
@@ -137,43 +139,6 @@ def check(path: Path, expected: dict[str, Any]) -> None:
 
 
 # --- the engines, each in a fresh process ---------------------------------------------------
-
-
-def child(engine: str, template: str, data_file: str, out_dir: str, warm: int) -> None:
-    """A Python engine's process (see ``peers_node.js`` for the protocol)."""
-    values = json.loads(Path(data_file).read_text("utf-8"))
-    out = Path(out_dir)
-    if engine == "docxtpl":
-        from docxtpl import DocxTemplate
-
-        def render(target: Path | io.BytesIO) -> None:
-            tpl = DocxTemplate(template)
-            tpl.render(values, autoescape=True)
-            tpl.save(target)
-
-    else:
-        from familyplan_docs.packs.discovery import load_pack
-        from familyplan_docs.render.compiled.template import compiled_template
-
-        compiled = compiled_template(Path(template), load_pack("da"))
-        assert compiled is not None, "the compiled engine refused the template"
-
-        def render(target: Path | io.BytesIO) -> None:
-            compiled.render(values, target)
-
-    render(out / "first.docx")
-    print("first", flush=True)
-    times = []
-    cpu = []
-    buffer = io.BytesIO()
-    for _ in range(warm):
-        buffer = io.BytesIO()
-        start, used = time.perf_counter(), time.process_time()
-        render(buffer)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - used) * 1000)
-    (out / "last.docx").write_bytes(buffer.getvalue())
-    print(json.dumps({"warm_ms": times, "warm_cpu_ms": cpu}), flush=True)
 
 
 @dataclass
@@ -239,12 +204,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per engine")
     parser.add_argument("--warm", type=int, default=40, help="warm documents per process")
     parser.add_argument("--node-dir", type=Path, default=HERE / ".node-peers")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        engine, template, data_file, out_dir, warm = args.child
-        child(engine, template, data_file, out_dir, int(warm))
-        return
 
     # the package's .pyc made first, as pip does for a wheel (the children may write them)
     compileall.compile_dir(Path(familyplan_docs.__file__).parent, quiet=1)
@@ -256,7 +216,7 @@ def main() -> None:
         values = data()
         data_file.write_text(json.dumps(values, ensure_ascii=False), "utf-8")
         warm = str(args.warm)
-        py = [sys.executable, str(Path(__file__).resolve()), "--child"]
+        py = [sys.executable, str(HERE / "peers_python.py")]
         warm_cache = root / "warm-cache"
         engines = [
             Engine(
