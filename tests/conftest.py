@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from familyplan_docs import KINDS, FamilyPlan, Pack, list_packs, load_pack
+from familyplan_docs import KINDS, FamilyPlan, Pack, _cache, list_packs, load_pack
 from familyplan_docs.workbook.write import write_workbook
 from tests.helpers import BUILTIN_PACKS, TINY
 from tests.workbook.helpers import plan_data
@@ -36,6 +36,16 @@ def _own_cache_folder() -> Iterator[None]:
     yield
     if _CACHE is not None:
         shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new, empty persistent cache folder for this test alone (opened afresh, and on)."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv(_cache.ENV_VAR, str(where))
+    monkeypatch.setattr(_cache, "_opened", {})
+    monkeypatch.setattr(_cache, "_off", False)
+    return where
 
 
 settings.register_profile(

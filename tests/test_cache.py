@@ -25,13 +25,9 @@ KEY = "ab" * 32
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    where = tmp_path / "cache"
-    monkeypatch.setenv(_cache.ENV_VAR, str(where))
-    monkeypatch.setattr(_cache, "_opened", {})
-    monkeypatch.setattr(_cache, "_off", False)
+def folder(cache_folder: Path) -> Iterator[Path]:
     compiled_module.clear_cache()
-    yield where
+    yield cache_folder
     compiled_module.clear_cache()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,8 @@ from familyplan_docs.packs.discovery import ENTRY_POINT_GROUP
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    where = tmp_path / "cache"
-    monkeypatch.setenv(_cache.ENV_VAR, str(where))
-    monkeypatch.setattr(_cache, "_opened", {})
-    monkeypatch.setattr(_cache, "_off", False)
-    yield where
+def cache(cache_folder: Path) -> Path:
+    return cache_folder
 
 
 @pytest.fixture
