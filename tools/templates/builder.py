@@ -6,7 +6,9 @@ the three languages share one structure. Organizations do not need this: they ed
 generated ``.docx`` files in Word or LibreOffice.
 
 House style: Arial (Liberation Sans in LibreOffice), built-in Title/Heading styles in
-order, tables with a shaded header row that repeats on every page, a header with the
+order, tables with a shaded header row that repeats on every page (every table has header
+cells: a header row, or label cells in the :data:`TABLE_HEADING` style, which LibreOffice
+tags as TH in a PDF; no bold paragraph stands in for a heading), a header with the
 organization's logo (when the pack has one) and name, a footer with the confidentiality mark
 and "page X of Y", the pack's language on every run, the document title in the core
 properties. For print: headings and lead-in lines (ending in ``:``) keep with what follows,

@@ -220,3 +220,5 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     hours.paragraphs[0].add_run("{%p for h in organization.opening_hours|blank_rows(2) %}")
     hours.add_paragraph("{{ h }}", style="List Bullet")
     hours.add_paragraph("{%p endfor %}")
+    end = hours.add_paragraph().paragraph_format  # the cell keeps a paragraph with no hours
+    end.space_before, end.space_after, end.line_spacing = Pt(0), Pt(0), Pt(1)
