@@ -6,7 +6,9 @@ the three languages share one structure. Organizations do not need this: they ed
 generated ``.docx`` files in Word or LibreOffice.
 
 House style: Arial (Liberation Sans in LibreOffice), built-in Title/Heading styles in
-order, tables with a shaded header row that repeats on every page, a header with the
+order, tables with a shaded header row that repeats on every page (every table has header
+cells: a header row, or label cells in the :data:`TABLE_HEADING` style, which LibreOffice
+tags as TH in a PDF; no bold paragraph stands in for a heading), a header with the
 organization's logo (when the pack has one) and name, a footer with the confidentiality mark
 and "page X of Y", the pack's language on every run, the document title in the core
 properties. For print: headings and lead-in lines (ending in ``:``) keep with what follows,
@@ -29,6 +31,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -71,6 +74,14 @@ SHORT_LIST = 6
 TWIPS_PER_CM = 1440 / 2.54
 CELL_PADDING_CM = 0.4
 """A table cell's left and right padding together (Table Grid: 0.19 cm each side)."""
+LABEL_CM_PER_CHAR = 0.21
+"""About how wide a bold character of body text is, in cm (to size a label's cell)."""
+GAP_CM = 0.6
+"""The room between a line to write on and the label that follows it."""
+NUMBER_CM = 0.8
+"""The width of the column that numbers lines to write on."""
+TABLE_HEADING = "Table Heading"
+"""The paragraph style of a header cell that is not in a header row (a key/value label)."""
 LOGO = "organization_logo"
 """Context name of the pack's logo (``logo.png``), placed in the header; empty without one."""
 
@@ -78,6 +89,8 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _ENDS_WITH_VALUE = re.compile(
     r"^(?P<label>.*?)\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL
 )
+_SINGLE_VALUE = re.compile(r"\{\{(?P<expr>(?:(?!\{\{|\}\}|\{%|%\}).)*)\}\}", re.DOTALL)
+"""A value that is one ``{{ expression }}`` and nothing else."""
 BLANK_LINE = "{{ '\\t\\u2060' if not (%s)|text else '' }}"
 """A tab to the paragraph's underlined tab stop when the value *%s* prints nothing.
 
@@ -116,6 +129,12 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     run.append(text)
     fld.append(run)
     paragraph._p.append(fld)
+
+
+def header_cell(cell: _Cell) -> None:
+    """Make *cell* a header cell: its paragraphs take the :data:`TABLE_HEADING` style."""
+    for paragraph in cell.paragraphs:
+        paragraph.style = TABLE_HEADING
 
 
 def _keep(paragraph: Paragraph) -> None:
@@ -264,6 +283,12 @@ class DocBuilder:
         subtitle.font.size = Pt(12)
         subtitle.font.italic = False
         subtitle.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+        # a label cell of a key/value table: LibreOffice tags a cell whose paragraph has
+        # this style as a header cell (TH) in a PDF; it looks as the bold labels did
+        heading_cell = styles.add_style(TABLE_HEADING, WD_STYLE_TYPE.PARAGRAPH)
+        heading_cell.base_style = normal
+        heading_cell.font.bold = True
+        heading_cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     def _setup_page(self, landscape: bool) -> None:
         section = self.doc.sections[0]
@@ -348,8 +373,39 @@ class DocBuilder:
         return p
 
     def field(self, label: str, value: str) -> Paragraph:
-        """``Label: value`` with the label in bold."""
-        return self.rich((f"{label}: ", True), (value, False))
+        """``Label: value``: the label in bold when the value prints something, else in
+        regular type before the line to write on (a form field, not a heading).
+
+        A value of one ``{{ expression }}`` is tested as it is; a value with other tags is
+        first captured (``{% set field_text %}``); a value without tags always prints, so
+        its label is always bold.
+        """
+        if not _TAG.search(value):
+            return self.rich((f"{label}: ", True), (value, False))
+        single = _SINGLE_VALUE.fullmatch(value.strip())
+        capture = ""
+        if single:
+            condition = f"({single['expr'].strip()})|text"
+        else:
+            capture, value, condition = (
+                f"{{% set field_text %}}{value}{{% endset %}}",
+                "{{ field_text }}",
+                "field_text|text",
+            )
+        p = self.doc.add_paragraph()
+        # every tag in a run of its own: the branch not taken leaves no run's look behind
+        for text, bold in (
+            (f"{capture}{{% if {condition} %}}", False),
+            (f"{label}: ", True),
+            ("{% else %}", False),
+            (f"{label}: ", False),
+            ("{% endif %}", False),
+            (value, False),
+        ):
+            p.add_run(text).bold = bold or None
+        if _literal(f"{label}: {value}").endswith(":"):
+            _keep(p)
+        return p
 
     def control(self, tag: str) -> None:
         """A paragraph-level Jinja line such as ``{%p if x %}`` (removed when rendered)."""
@@ -556,6 +612,7 @@ class DocBuilder:
             row = self._add_row(table, texts + [""] * (2 * across - len(texts)))
             for at in range(0, len(texts), 2):
                 row.cells[at].paragraphs[0].runs[0].bold = True
+                header_cell(row.cells[at])
                 _set_cell_fill(row.cells[at], LABEL_FILL)
             if len(texts) < 2 * across:  # the last value takes the rest of the row
                 row.cells[len(texts) - 1].merge(row.cells[-1])
@@ -581,18 +638,34 @@ class DocBuilder:
     def fields_line(self, pairs: Sequence[tuple[str, str]]) -> Table:
         """``Label: value`` pairs side by side on one line (a table without borders).
 
-        For a letter's date and case number: each value empty (a blank form) gets a line to
-        write on, to the right edge of its cell.
+        For a letter's date and case number: each label is a header cell of its own (a TH in
+        the PDF), its value beside it; a value that prints nothing (a blank form) gets a line
+        to write on, to the right edge of its cell.
         """
-        table = self._table(len(pairs), None)
+        column = self.text_width / len(pairs)
+        widths: list[float] = []
+        for label, _value in pairs:
+            label_cm = min(LABEL_CM_PER_CHAR * (len(_literal(label)) + 2), column / 2)
+            widths += [label_cm, column - label_cm]
+        table = self._table(len(widths), widths)
         row = table.add_row()
         _row_flag(row, "w:cantSplit")
-        for cell, (label, value), width in zip(row.cells, pairs, self._widths, strict=True):
-            cell.width = width
+        for at, (label, value) in enumerate(pairs):
+            head, cell = row.cells[2 * at], row.cells[2 * at + 1]
+            for each, width in ((head, self._widths[2 * at]), (cell, self._widths[2 * at + 1])):
+                each.width = width
+                each.paragraphs[0].paragraph_format.space_after = Pt(0)
+            head.paragraphs[0].add_run(f"{label}:").bold = True
+            header_cell(head)
             p = cell.paragraphs[0]
-            p.paragraph_format.space_after = Pt(0)
-            p.add_run(f"{label}: ").bold = True
             p.add_run(value)
+            expression = re.fullmatch(r"\{\{(.+)\}\}", value.strip())
+            if expression:
+                stop = Cm(widths[2 * at + 1] * self.text_width / sum(widths) - GAP_CM)
+                p.paragraph_format.tab_stops.add_tab_stop(
+                    stop, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
+                )
+                p.add_run(BLANK_LINE % expression.group(1).strip())
         tbl_pr = table._tbl.tblPr
         borders = OxmlElement("w:tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -626,6 +699,8 @@ class DocBuilder:
         head.cells[0].paragraphs[0].runs[0].bold = True
         _keep(head.cells[0].paragraphs[0])  # the label stays with its box
         _set_cell_fill(head.cells[0], LABEL_FILL)
+        header_cell(head.cells[0])
+        _row_flag(head, "w:tblHeader")  # the box's header row: a TH in the PDF
         expression = re.fullmatch(r"\{\{(.+)\}\}", value.strip())
         if expression:
             self._add_row(
@@ -654,35 +729,36 @@ class DocBuilder:
             for p in element.iter(qn("w:p")):
                 _keep(Paragraph(p, self.doc._body))
 
-    def signature(self, labels: Sequence[str]) -> Table:
-        """A signature block: one column per label, a line to sign above each label.
+    def signature(self, labels: Sequence[str]) -> list[Paragraph]:
+        """A signature block: side by side, a line to sign above each label.
 
-        It keeps with the paragraph before it (the text it signs), and its rows together.
+        Two paragraphs, not a table (a table of lines and labels has no header cells): the
+        first draws the lines (tabs to underlined tab stops, 1.4 cm below the text above),
+        the second sets each label under its line. It keeps with the paragraph before it (the
+        text it signs), and its two lines together.
         """
         self._keep_with_table()
-        table = self._table(len(labels), None)
-        space = table.add_row()
-        space.height = Cm(1.4)
-        _row_flag(space, "w:cantSplit")
-        for cell in space.cells:
-            _keep(cell.paragraphs[0])
-        labels_row = table.add_row()
-        _row_flag(labels_row, "w:cantSplit")
-        for cell, label, width in zip(labels_row.cells, labels, self._widths, strict=True):
-            cell.width = width
-            cell.paragraphs[0].add_run(label).font.size = Pt(9)
-        for cell in space.cells:
-            cell.width = cell.width
-        tbl_pr = table._tbl.tblPr
-        borders = OxmlElement("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:val"), "single" if edge == "insideH" else "nil")
-            el.set(qn("w:sz"), "6")
-            borders.append(el)
-        set_table_borders(tbl_pr, borders)
-        self.doc.add_paragraph()
-        return table
+        column = self.text_width / len(labels)
+        gap = min(1.0, column / 5)
+        lines = self.doc.add_paragraph()
+        fmt = lines.paragraph_format
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Cm(1.4), Pt(0), 1.0
+        _keep(lines)
+        names = self.doc.add_paragraph()
+        names.paragraph_format.space_after = Pt(0)
+        tabs = ""
+        for at in range(len(labels)):
+            if at:
+                names.paragraph_format.tab_stops.add_tab_stop(Cm(at * column))
+                lines.paragraph_format.tab_stops.add_tab_stop(Cm(at * column))
+                tabs += "\t"
+            lines.paragraph_format.tab_stops.add_tab_stop(
+                Cm((at + 1) * column - gap), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.LINES
+            )
+            tabs += "\t"
+        lines.add_run(tabs + "\u2060")  # the word joiner: LibreOffice draws the last line too
+        names.add_run("\t".join(labels)).font.size = Pt(9)
+        return [lines, names]
 
     # --- finishing ---------------------------------------------------------------------
 
@@ -909,13 +985,28 @@ class DocBuilder:
         return table
 
     def writing_lines(self, count: int, *, label: str = "", height_cm: float = 0.9) -> Table:
-        """*count* ruled lines to write on by hand, under an optional bold *label*."""
-        table = self._table(1, None)
+        """*count* ruled lines to write on by hand, under an optional bold *label*.
+
+        The label is the table's header row; without one, each line is numbered (1, 2 …) in
+        a narrow first column of header cells, so the table has header cells either way.
+        """
         if label:
+            table = self._table(1, None)
             head = self._add_row(table, [label])
             head.cells[0].paragraphs[0].runs[0].bold = True
-        for _ in range(count):
-            self._add_row(table, [""]).height = Cm(height_cm)
+            header_cell(head.cells[0])
+            _row_flag(head, "w:tblHeader")
+            _keep(head.cells[0].paragraphs[0])
+            for _ in range(count):
+                self._add_row(table, [""]).height = Cm(height_cm)
+        else:
+            table = self._table(2, [NUMBER_CM, self.text_width - NUMBER_CM])
+            for number in range(1, count + 1):
+                row = self._add_row(table, [f"{number}.", ""])
+                row.height = Cm(height_cm)
+                row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+                header_cell(row.cells[0])
+                row.cells[0].paragraphs[0].runs[0].bold = False
         tbl_pr = table._tbl.tblPr
         borders = OxmlElement("w:tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):

@@ -15,7 +15,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from familyplan_docs import KINDS
 from familyplan_docs.delivery.pdf.xmp import update_xmp
 
 DANISH = "Familiens plan: Æ Ø Å æ ø å"
@@ -25,43 +24,6 @@ DUTCH = 'Gezinsplan & <IJsselmeer> "citaat"'
 BIDI_MARKS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 )
-
-
-TEMPLATE_GAPS: dict[str, frozenset[str]] = {
-    # key/value, note and signature tables have no header cells (needs "Table Heading" or a
-    # repeated header row in the templates: issue 14 and the template pass)
-    "table-header": frozenset(KINDS) - {"network_map"},
-    # bold paragraphs that act as sub-headings; and on forms a bold label before an empty line
-    # to write on ("Date: ____", "Explained through an interpreter in: ____"), all bold while
-    # the line is empty: a form field, not a heading, which the check cannot tell apart
-    "bold-paragraphs": frozenset(
-        {
-            "checklist",
-            "coordinator_role",
-            "invitation",
-            "process_plan",
-            "child_view",
-            "consent_data",
-            "consent_sharing",
-            "family_letter",
-            "family_plan",
-            "minutes",
-        }
-    ),
-    # LibreOffice 7.4 loses the cells of a table row that breaks across pages (nl blank plan)
-    "table-rows": frozenset({"family_plan"}),
-}
-"""For each rule the templates break today, the kinds allowed to break it (any pack)."""
-
-PAGE_GAPS: dict[str, frozenset[str]] = {
-    "PDFUA1-TABLE-ROW-COLUMNSPAN-001": TEMPLATE_GAPS["table-rows"],
-}
-"""The second validator's rules for the same gaps."""
-
-
-def allowed(rule: str, kinds: set[str]) -> bool:
-    """Whether a finding of *rule* in a document made of *kinds* is a known template gap."""
-    return bool(kinds & TEMPLATE_GAPS.get(rule, frozenset()))
 
 
 def make_docx(path: Path, *paragraphs: str, pages: int = 1) -> Path:

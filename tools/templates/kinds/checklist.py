@@ -36,7 +36,7 @@ def _section(b: DocBuilder, t: dict[str, Any], s: dict[str, Any]) -> None:
     if "text" in s:
         b.para(s["text"])
     if "points_intro" in s:
-        b.para(s["points_intro"], bold=True).paragraph_format.keep_with_next = True
+        b.heading(s["points_intro"], 3)  # what the points are: a sub-heading of the step
     if "points" in s:
         b.bullets(s["points"])
     if "numbered" in s:

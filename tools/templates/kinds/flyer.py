@@ -51,20 +51,26 @@ def _fill(cell: _Cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def _grid(b: DocBuilder, widths: Sequence[float], *, borders: bool = False) -> list[_Cell]:
-    """A one-row layout table with columns *widths* (cm); its cells, to write into."""
+def _grid(
+    b: DocBuilder, widths: Sequence[float], *, borders: bool = False
+) -> tuple[list[_Cell], list[_Cell]]:
+    """A layout table with columns *widths* (cm): a header row and a body row, to write
+    into; their cells. The header row (repeated on a new page, a TH in the PDF) holds the
+    headings of the columns below it, so the table has header cells as PDF/UA asks."""
     table = b._table(len(widths), widths)
-    row = table.add_row()
-    trpr = row._tr.get_or_add_trPr()
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    trpr.append(cant)
-    for cell, width in zip(row.cells, b._widths, strict=True):
-        cell.width = width
+    rows = [table.add_row(), table.add_row()]
+    for row, flags in zip(rows, (("w:tblHeader", "w:cantSplit"), ("w:cantSplit",)), strict=True):
+        trpr = row._tr.get_or_add_trPr()
+        for flag in flags:
+            mark = OxmlElement(flag)
+            mark.set(qn("w:val"), "true")
+            trpr.append(mark)
+        for cell, width in zip(row.cells, b._widths, strict=True):
+            cell.width = width
     if not borders:
         _no_borders(table)
     b.doc.add_paragraph().paragraph_format.space_after = Pt(0)
-    return list(row.cells)
+    return list(rows[0].cells), list(rows[1].cells)
 
 
 def _write(
@@ -91,6 +97,36 @@ def _write(
     if colour is not None:
         run.font.color.rgb = colour
     return p
+
+
+def _shade(paragraph: Paragraph, colour: str) -> None:
+    """Give *paragraph* a background of *colour* (a band across the text's width)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        shd, "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange",
+    )  # fmt: skip
+
+
+def _no_inner_line(top: _Cell, below: _Cell) -> None:
+    """No line between the header cell *top* and the cell *below* it: one box."""
+    for cell, edge in ((top, "bottom"), (below, "top")):
+        borders = OxmlElement("w:tcBorders")
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+        tc_pr = cell._tc.get_or_add_tcPr()
+        tc_pr.insert_element_before(
+            borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+            "w:vAlign", "w:hideMark",
+        )  # fmt: skip
 
 
 def _footer(b: DocBuilder) -> None:
@@ -121,15 +157,25 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     _footer(b)
 
     b.control("{%p if blank or organization.programme %}")
-    (band,) = _grid(b, [1], borders=False)
-    _fill(band, LABEL_FILL)
-    _write(band, "{{ organization.programme }}", size=15, bold=True, colour=ACCENT)
-    band.paragraphs[0].paragraph_format.space_before = Pt(3)
+    # the programme's name in a band above the title: part of the title block (Subtitle)
+    band = b.para("{{ organization.programme }}", style="Subtitle", size=15, bold=True)
+    band.runs[0].font.color.rgb = ACCENT
+    spacing = OxmlElement("w:spacing")  # the letters as in body text, not spread as a subtitle's
+    spacing.set(qn("w:val"), "0")
+    band.runs[0]._r.get_or_add_rPr().insert_element_before(
+        spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+        "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em",
+        "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    )  # fmt: skip
+    _shade(band, LABEL_FILL)
+    band.paragraph_format.space_before = Pt(3)
+    band.paragraph_format.space_after = Pt(6)
     b.control("{%p endif %}")
     b.title(t["title"])
 
-    text, picture = _grid(b, [11.2, PICTURE_CM + 0.6])
-    _write(text, t["offer_heading"], style="Heading 1").paragraph_format.space_before = Pt(0)
+    (head, _), (text, picture) = _grid(b, [11.2, PICTURE_CM + 0.6])
+    head.merge(_)  # the heading spans the text and the picture
+    _write(head, t["offer_heading"], style="Heading 1").paragraph_format.space_before = Pt(0)
     _write(text, t["offer_text"])
     _write(text, t["offer_goal"])
     picture.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -142,9 +188,11 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     b.para(t["coordinator_with_you"])
     b.bullets(t["coordinator_points"])
 
-    (box,) = _grid(b, [1], borders=True)
-    _fill(box, LABEL_FILL)
-    _write(box, t["meet_heading"], style="Heading 1").paragraph_format.space_before = Pt(2)
+    (top,), (box,) = _grid(b, [1], borders=True)
+    _no_inner_line(top, box)
+    for cell in (top, box):
+        _fill(cell, LABEL_FILL)
+    _write(top, t["meet_heading"], style="Heading 1").paragraph_format.space_before = Pt(2)
     _write(box, t["meet_text"])
     call = _write(box, f"{t['call']}: ", size=16, bold=True, colour=ACCENT)
     call.add_run("{{ organization.phone }}").font.size = Pt(16)
@@ -158,8 +206,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
     )
     box.add_paragraph("{%p endfor %}")
 
-    where, hours = _grid(b, [10.2, 7.2])
-    _write(where, t["find_heading"], style="Heading 1")
+    (where_head, hours_head), (where, hours) = _grid(b, [10.2, 7.2])
+    _write(where_head, t["find_heading"], style="Heading 1")
     for label, value in (
         (t["address"], "{{ organization.address }}"),
         (t["email"], "{{ organization.email }}"),
@@ -168,7 +216,9 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
         p = _write(where, f"{label}:", bold=True)
         p.runs[0].add_break()  # the value on a line of its own, at a smaller size
         p.add_run(value).font.size = Pt(BODY_PT - 1)
-    _write(hours, t["hours_heading"], style="Heading 1")
-    hours.add_paragraph("{%p for h in organization.opening_hours|blank_rows(2) %}")
+    _write(hours_head, t["hours_heading"], style="Heading 1")
+    hours.paragraphs[0].add_run("{%p for h in organization.opening_hours|blank_rows(2) %}")
     hours.add_paragraph("{{ h }}", style="List Bullet")
     hours.add_paragraph("{%p endfor %}")
+    end = hours.add_paragraph().paragraph_format  # the cell keeps a paragraph with no hours
+    end.space_before, end.space_after, end.line_spacing = Pt(0), Pt(0), Pt(1)

@@ -6,7 +6,7 @@ from typing import Any
 
 from docx.enum.text import WD_BREAK
 
-from templates.builder import DocBuilder
+from templates.builder import ACCENT, DocBuilder
 
 STEPS: dict[str, list[str]] = {
     "phase1": ["referral", "trust_building", "assessment", "plan_1"],
@@ -66,7 +66,8 @@ def build(b: DocBuilder, t: dict[str, Any]) -> None:
             index = ORDER.index(step)
             b.heading(f"{{{{ phases[{index}].phase }}}}", 3)
             b.control(f"{{%p if phases[{index}].current %}}")
-            b.para(t["here_now"], bold=True)
+            # a status line under the step's heading, not a heading: set apart by colour
+            b.para(t["here_now"], italic=True).runs[0].font.color.rgb = ACCENT
             b.control("{%p endif %}")
             b.bullets(t[f"{step}_points"])
 
