@@ -16,7 +16,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,14 +214,13 @@ class PdfJob:
     def result(self) -> list[Path]:
         """Wait, finish and move the PDFs into place; return them (the case file last).
 
-        Raises :class:`ConversionError` naming every document that failed; then nothing
-        is moved into place.
+        With a pool each PDF is finished as soon as it is converted, while LibreOffice
+        converts the next ones. Raises :class:`ConversionError` naming every document that
+        failed; then nothing is moved into place.
         """
         succeeded = False
         try:
-            pdfs = self._converted()
-            for source, pdf in zip(self.sources, pdfs, strict=True):
-                finish_pdf(pdf, provenance=docx_provenance(source))
+            pdfs = self._finished()
             if self.bundle is not None and pdfs:
                 target = self._staging / BUNDLE_NAME
                 bundle = self.bundle
@@ -238,12 +237,23 @@ class PdfJob:
         finally:
             self._close(succeeded=succeeded)
 
-    def _converted(self) -> list[Path]:
+    def _finished(self) -> list[Path]:
+        """The converted PDFs, each finished (PDF/A and PDF/UA metadata, provenance)."""
         if not self.futures:
-            return convert_with_soffice(
+            pdfs = convert_with_soffice(
                 self.sources, self._staging, timeout=self._timeout, retries=self._retries
             )
-        wait(self.futures)
+            for source, pdf in zip(self.sources, pdfs, strict=True):
+                finish_pdf(pdf, provenance=docx_provenance(source))
+            return pdfs
+        pairs = zip(self.futures, self.sources, strict=True)
+        source_of = {id(future): source for future, source in pairs}
+        failed = False
+        for future in as_completed(self.futures):
+            if future.exception() is not None:
+                failed = True
+            elif not failed:  # once one failed, nothing will be placed: no more finishing
+                finish_pdf(future.result(), provenance=docx_provenance(source_of[id(future)]))
         failures = [f.exception() for f in self.futures if f.exception() is not None]
         if failures:
             lines = "\n".join(f"  {error}" for error in failures)
