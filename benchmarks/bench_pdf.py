@@ -171,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             single: dict[str, list[float]] = {label: [] for label in singles}
             for run in range(args.single):
-                for label, documents in singles.items():  # taking turns
-                    target = scratch / f"single-{run}-{len(documents)}"
+                for label, paths in singles.items():  # taking turns
+                    target = scratch / f"single-{run}-{len(paths)}"
                     began = time.perf_counter()
-                    convert_to_pdf(documents, target)
+                    convert_to_pdf(paths, target)
                     single[label].append(time.perf_counter() - began)
             stats = dict(pool.stats)
 
