@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 from .. import _limits
 from .._errors import FamilyPlanError, PackError, UnknownChoiceError
-
-if TYPE_CHECKING:
-    from ..model.plan import FamilyPlan
 from .builtin import templates_root
 from .files import has_pack_file
 from .pack import MANIFEST, Manifest, Pack, read_manifest
 from .plugins import entry_points
+
+if TYPE_CHECKING:
+    from ..model.plan import FamilyPlan
 
 __all__ = [
     "DEFAULT_PACK",
