@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from familyplan_docs import PackError, _limits, load_pack
+from familyplan_docs import PackError, _cache, _limits, load_pack
 from familyplan_docs._text import illegal_character
 from familyplan_docs.packs.pack import PACK_NAME, read_catalog, read_manifest
-from tests.helpers import examples
+from tests.helpers import examples, make_pack
 
 GOOD = 'name = "org"\nlocale = "da_DK"\n'
 
@@ -190,3 +190,25 @@ def test_any_catalog_reads_or_is_a_pack_error(
             assert str(exc).startswith(str(path))
             return
     assert all(illegal_character(text) is None for text in labels.values())
+
+
+@pytest.mark.parametrize(
+    ("extra", "kept"),
+    [
+        (
+            '[settings]\nprogramme = "Familiens Vej"\nrounds = 3\nweight = 1.5\nlist = [1, "to"]\n',
+            True,
+        ),
+        ("[settings]\nstarted = 2026-01-05\n", False),  # a TOML date has no JSON form
+        ('[settings]\nsize = inf\n[legal]\ncontroller = "Egesø Kommune"\n', True),
+    ],
+    ids=["plain", "date", "float"],
+)
+def test_a_manifest_read_from_the_cache_is_the_manifest_read_from_its_file(
+    cache_folder: Path, tmp_path: Path, extra: str, kept: bool
+) -> None:
+    folder = make_pack(tmp_path / "p", "p", extra=extra)
+    first = read_manifest(folder)
+    entries = [p for p in (cache_folder / _cache.FORMAT / "manifests").rglob("*") if p.is_file()]
+    assert bool(entries) == kept
+    assert read_manifest(folder) == first
