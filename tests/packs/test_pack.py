@@ -212,3 +212,16 @@ def test_a_manifest_read_from_the_cache_is_the_manifest_read_from_its_file(
     entries = [p for p in (cache_folder / _cache.FORMAT / "manifests").rglob("*") if p.is_file()]
     assert bool(entries) == kept
     assert read_manifest(folder) == first
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [("style = 5\n", "style"), ('consent = "x"\n', "consent"), ("glossary = [1]\n", "glossary")],
+)
+def test_a_rules_or_style_table_that_is_no_table_is_a_pack_error(
+    tmp_path: Path, extra: str, name: str
+) -> None:
+    folder = make_pack(tmp_path / "p", "p", extra=extra)
+    with pytest.raises(PackError, match=rf"pack\.toml: {name} must be a table"):
+        loaded = load_pack(str(folder))
+        _ = loaded.rules, loaded.style

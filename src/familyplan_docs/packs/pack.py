@@ -16,9 +16,10 @@ import io
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,8 @@ from .._kinds import KINDS
 from .._text import fill, illegal_character
 from .files import has_pack_file, read_pack_file
 from .guards import check_logo_file, check_template_file
-from .rules import TABLES, PackRules, merge_tables, parse_rules
-from .style import STYLE_TABLES, LanguageStyle, merge_style, parse_style
+from .rules import TABLES, PackRules, parse_rules
+from .style import STYLE_TABLES, LanguageStyle, parse_style
 
 __all__ = [
     "CATALOG",
@@ -234,10 +235,7 @@ class Pack:
 
         Raises :class:`PackError` naming the pack.toml and key of a bad value.
         """
-        tables: dict[str, Any] = {}
-        for pack in reversed(self.chain()):
-            tables = merge_tables(tables, pack.manifest.rules)
-        return parse_rules(tables, str(self.path / MANIFEST))
+        return parse_rules(self._tables(attrgetter("rules")), str(self.path / MANIFEST))
 
     @cached_property
     def style(self) -> LanguageStyle:
@@ -245,10 +243,24 @@ class Pack:
 
         Raises :class:`PackError` naming the pack.toml and key of a bad value.
         """
-        tables: dict[str, Any] = {}
+        return parse_style(self._tables(attrgetter("style")), str(self.path / MANIFEST))
+
+    def _tables(self, raw: Callable[[Manifest], Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The raw tables *raw* takes from each manifest of the chain, ancestors first, each
+        table overridden key by key (an empty one left out).
+
+        Raises :class:`PackError` naming the pack.toml of a value that is not a table.
+        """
+        merged: dict[str, dict[str, Any]] = {}
         for pack in reversed(self.chain()):
-            tables = merge_style(tables, pack.manifest.style)
-        return parse_style(tables, str(self.path / MANIFEST))
+            for name, table in raw(pack.manifest).items():
+                if not isinstance(table, dict):
+                    raise PackError(
+                        f"{pack.path / MANIFEST}: {name} must be a table "
+                        f"([{name}] with its keys below it)"
+                    )
+                merged.setdefault(name, {}).update(table)
+        return {name: table for name, table in merged.items() if table}
 
     def chain(self) -> list[Pack]:
         """Return this pack and its ancestors, nearest first."""

@@ -204,19 +204,6 @@ class PackRules:
     data_information: tuple[str, ...] = ()
 
 
-def merge_tables(
-    parent: Mapping[str, Any] | None, own: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """Merge a pack's raw tables over its parent's, key by key within each table."""
-    merged: dict[str, dict[str, Any]] = {}
-    for name in TABLES:
-        base = dict((parent or {}).get(name) or {})
-        base.update(own.get(name) or {})
-        if base:
-            merged[name] = base
-    return merged
-
-
 def parse_rules(tables: Mapping[str, Any], where: str) -> PackRules:
     """Check and parse the raw tables (merged through ``extends``); :class:`PackError` names
     the file (*where*) and the key of the first problem."""

@@ -32,7 +32,7 @@ from babel.dates import PATTERN_CHARS, parse_pattern, tokenize_pattern
 
 from .._errors import PackError
 
-__all__ = ["STYLE_TABLES", "LanguageStyle", "Term", "merge_style", "parse_style"]
+__all__ = ["STYLE_TABLES", "LanguageStyle", "Term", "parse_style"]
 
 STYLE_TABLES = ("style", "glossary")
 """The ``pack.toml`` tables this module reads (kept as they are in the manifest)."""
@@ -95,17 +95,6 @@ class LanguageStyle:
             if clock:
                 found.append(f"the time {clock.group()!r} (the pack writes {self.time!r})")
         return found
-
-
-def merge_style(parent: Mapping[str, Any] | None, own: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge a pack's raw ``[style]`` and ``[glossary]`` over its parent's, key by key."""
-    merged: dict[str, Any] = {}
-    for name in STYLE_TABLES:
-        base = dict((parent or {}).get(name) or {})
-        base.update(own.get(name) or {})
-        if base:
-            merged[name] = base
-    return merged
 
 
 def parse_style(tables: Mapping[str, Any], where: str) -> LanguageStyle:
